@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/config"
+	"github.com/totp-cli/totp/internal/hint"
+	"github.com/totp-cli/totp/internal/namecache"
+	"github.com/totp-cli/totp/internal/prompt"
+	"github.com/totp-cli/totp/internal/vault"
+	"github.com/totp-cli/totp/internal/vault/keyvault"
+	"github.com/totp-cli/totp/internal/vault/local"
+)
+
+// loadConfig reads the configuration file.
+func (g *globalOptions) loadConfig() (*config.Config, error) {
+	path, err := config.Path()
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path)
+}
+
+// vaultSetting returns the vault to use and where the choice came from:
+// --vault, then TOTP_VAULT, then the configuration file. Both are empty when
+// nothing chooses a vault.
+func (g *globalOptions) vaultSetting(cfg *config.Config) (value, source string) {
+	if g.vault != "" {
+		return g.vault, "--vault"
+	}
+	if v := g.Getenv("TOTP_VAULT"); v != "" {
+		return v, "TOTP_VAULT"
+	}
+	if v, ok := cfg.Get("vault"); ok {
+		return v, "config file " + cfg.Path()
+	}
+	return "", ""
+}
+
+// openStore opens the vault that the flags, environment and configuration
+// choose.
+//
+// A Key Vault store gets a name cache, so that a filter costs no failed read
+// of an exact name once the vault has been listed. The local vault needs
+// none: the whole file is read anyway.
+func (g *globalOptions) openStore() (*account.Store, error) {
+	v, err := g.openVault()
+	if err != nil {
+		return nil, err
+	}
+	store := &account.Store{Vault: v}
+	if kv, ok := v.(*keyvault.Vault); ok {
+		if cache, err := namecache.Open(kv.String()); err == nil {
+			store.Names = cache
+		}
+	}
+	return store, nil
+}
+
+func (g *globalOptions) openVault() (vault.Vault, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	value, source := g.vaultSetting(cfg)
+
+	switch {
+	case value == "":
+		path, err := local.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(g.IO.Err, "note: using the local vault %s; to use Azure Key Vault, run 'totp config set vault NAME' or set TOTP_VAULT\n", path)
+		return g.openLocal(path)
+	case strings.HasPrefix(value, "file:"):
+		path := strings.TrimPrefix(value, "file:")
+		if path == "" {
+			return nil, usageErrorf("invalid vault %q from %s: file: needs a path, as in file:/path/to/vault.age", value, source)
+		}
+		return g.openLocal(path)
+	}
+	return g.openKeyVault(value, source, cfg)
+}
+
+func (g *globalOptions) openLocal(path string) (vault.Vault, error) {
+	workFactor := 0
+	if s := g.Getenv("TOTP_SCRYPT_WORK_FACTOR"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Errorf("invalid TOTP_SCRYPT_WORK_FACTOR %q: not a number", s)
+		}
+		workFactor = n
+	}
+	return local.Open(path, local.Options{
+		Passphrase: g.passphraseFunc(path),
+		WorkFactor: workFactor,
+		Now:        g.Now,
+	})
+}
+
+// passphraseFunc returns the passphrase source of the local vault at path:
+// TOTP_PASSPHRASE, else a prompt on the terminal, which asks twice when the
+// file is being created.
+func (g *globalOptions) passphraseFunc(path string) func(creating bool) ([]byte, error) {
+	return func(creating bool) ([]byte, error) {
+		if p := g.Getenv("TOTP_PASSPHRASE"); p != "" {
+			return []byte(p), nil
+		}
+		if !g.IO.InTTY || g.IO.InFile == nil {
+			return nil, hint.Wrap(
+				fmt.Errorf("no passphrase for the local vault %s: standard input is not a terminal", path),
+				"set TOTP_PASSPHRASE, or run the command in a terminal")
+		}
+		label := "Passphrase for " + path
+		if creating {
+			fmt.Fprintf(g.IO.Err, "Creating the local vault %s.\n", path)
+			label = "New passphrase for " + path
+		}
+		p, err := prompt.Passphrase(g.IO.InFile, g.IO.Err, label, creating)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+}
+
+func (g *globalOptions) openKeyVault(value, source string, cfg *config.Config) (vault.Vault, error) {
+	allowCustom := g.Getenv("TOTP_ALLOW_CUSTOM_ENDPOINT") == "1"
+	vaultURL, _, err := keyvault.ResolveURL(value, allowCustom)
+	if err != nil {
+		return nil, fmt.Errorf("vault from %s: %w", source, err)
+	}
+
+	tenant := g.tenant
+	if tenant == "" {
+		tenant = g.Getenv("AZURE_TENANT_ID")
+	}
+	if tenant == "" {
+		tenant, _ = cfg.Get("tenant")
+	}
+
+	azTimeout, err := g.azTimeout(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	return keyvault.Open(vaultURL, keyvault.Options{
+		TenantID:            tenant,
+		CLITimeout:          azTimeout,
+		AllowCustomEndpoint: allowCustom,
+		Logger:              g.log,
+	})
+}
+
+// azTimeout returns how long to wait for the Azure CLI: TOTP_AZ_TIMEOUT, then
+// the config key az-timeout, else zero for the backend's default.
+func (g *globalOptions) azTimeout(cfg *config.Config) (time.Duration, error) {
+	s, source := g.Getenv("TOTP_AZ_TIMEOUT"), "TOTP_AZ_TIMEOUT"
+	if s == "" {
+		s, _ = cfg.Get("az-timeout")
+		source = "config key az-timeout"
+	}
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("invalid %s %q: use a duration such as 30s or 1m", source, s)
+	}
+	return d, nil
+}
+
+// withTimeout returns a context that ends after --timeout.
+func (g *globalOptions) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, g.timeout, errTimeout{g.timeout})
+}
+
+// errTimeout is the cause of a context that --timeout ended.
+type errTimeout struct{ d time.Duration }
+
+func (e errTimeout) Error() string { return fmt.Sprintf("timed out after %s", e.d) }
+
+// explainTimeout adds the --timeout hint to an error caused by the deadline.
+func (g *globalOptions) explainTimeout(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if len(hint.Hints(err)) > 0 {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) && errors.As(context.Cause(ctx), new(errTimeout)) {
+		return hint.Wrap(fmt.Errorf("%w (--timeout %s)", err, g.timeout), "try again with a longer --timeout, such as --timeout 2m")
+	}
+	return err
+}

@@ -1,0 +1,226 @@
+package account
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/totp-cli/totp/internal/hint"
+	"github.com/totp-cli/totp/internal/totp"
+	"github.com/totp-cli/totp/internal/vault"
+)
+
+// ErrExists reports that a different account already has the name.
+var ErrExists = errors.New("already exists")
+
+// AddRequest is one account to add.
+type AddRequest struct {
+	// Name is the secret name; empty means DeriveName(issuer, account).
+	Name string
+	Key  totp.Key
+	// Source names where the key came from ("qr.png", "argument 2") for
+	// messages.
+	Source string
+}
+
+// AddOptions controls Add. The zero value adds new accounts and skips the
+// ones already stored.
+type AddOptions struct {
+	// Force replaces an existing account with a different key (as a new
+	// version of its secret) and recovers a soft-deleted one before writing.
+	Force bool
+	// DryRun checks everything and writes nothing.
+	DryRun bool
+}
+
+// Status is what Add did with one request.
+type Status int
+
+const (
+	// Failed means the account was not stored; AddResult.Err says why.
+	Failed Status = iota
+	// Added means a new account was stored (or would be, with DryRun).
+	Added
+	// Replaced means an existing account got the new key (or would, with
+	// DryRun).
+	Replaced
+	// Unchanged means the same key was already stored under the name.
+	Unchanged
+)
+
+// AddResult is the outcome of one AddRequest.
+type AddResult struct {
+	Name    string
+	Account Account
+	Source  string
+	Status  Status
+	Err     error
+	// Note says more about the outcome, such as the existing name that
+	// differs only in case.
+	Note string
+}
+
+// Add stores each request's key, never overwriting a different account
+// unless opts.Force is set, and returns one result per request, in order.
+// A failure of one request does not stop the others; accounts stored before
+// a failure stay stored.
+func (s *Store) Add(ctx context.Context, reqs []AddRequest, opts AddOptions) []AddResult {
+	results := make([]AddResult, len(reqs))
+	var pending []int // indexes of results to write
+	seen := map[string]int{}
+
+	for i, req := range reqs {
+		r := &results[i]
+		r.Source = req.Source
+		r.Name = req.Name
+		if r.Name == "" {
+			r.Name = DeriveName(req.Key.Issuer, req.Key.Account)
+		}
+		r.Account = FromKey(r.Name, req.Key)
+		if err := CheckName(r.Name); err != nil {
+			r.Err = err
+			continue
+		}
+
+		if j, ok := seen[strings.ToLower(r.Name)]; ok {
+			if sameKey(reqs[j].Key, req.Key) {
+				r.Status = Unchanged
+				r.Note = "given twice"
+				continue
+			}
+			r.Err = hint.Wrap(fmt.Errorf("account %q: another account in this batch has the same name", r.Name),
+				"add this one on its own with --name NAME")
+			continue
+		}
+		seen[strings.ToLower(r.Name)] = i
+
+		s.checkExisting(ctx, r, req.Key, opts)
+		if r.Err != nil {
+			r.Status = Failed
+		}
+		if r.Err == nil && r.Status != Unchanged {
+			pending = append(pending, i)
+		}
+	}
+
+	if opts.DryRun || len(pending) == 0 {
+		return results
+	}
+	s.write(ctx, reqs, results, pending, opts)
+	return results
+}
+
+// checkExisting sets r.Status to what writing key under r.Name would do, or
+// r.Err when it must not be written.
+func (s *Store) checkExisting(ctx context.Context, r *AddResult, key totp.Key, opts AddOptions) {
+	r.Status = Added
+	secret, err := s.Vault.Get(ctx, r.Name)
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		return
+	case errors.Is(err, vault.ErrDeleted):
+		// Key Vault answers 404 for a deleted secret and tells only when
+		// writing; the local vault tells at once. Either way, Force
+		// recovers it before writing.
+		if !opts.Force {
+			r.Err = s.writeError(r.Name, err)
+		}
+		return
+	case errors.Is(err, vault.ErrDisabled):
+		r.Err = hint.Wrap(fmt.Errorf("account %q: a disabled secret has this name in %s", r.Name, s.Vault),
+			"choose another name with --name NAME")
+		return
+	case err != nil:
+		r.Err = fmt.Errorf("checking whether %q exists in %s: %w", r.Name, s.Vault, err)
+		return
+	}
+
+	if secret.Name != r.Name {
+		r.Note = fmt.Sprintf("names are not case-sensitive: stored as %q", secret.Name)
+		r.Name = secret.Name
+		r.Account.Name = secret.Name
+	}
+	if _, ok := FromProperties(secret.Properties); !ok {
+		r.Err = hint.Wrap(fmt.Errorf("secret %q already exists in %s and is not a totp account", r.Name, s.Vault),
+			"choose another name with --name NAME; totp never changes other secrets")
+		return
+	}
+	old, err := KeyFromSecret(secret)
+	if err == nil && sameKey(old, key) {
+		r.Status = Unchanged
+		return
+	}
+	if !opts.Force {
+		r.Err = hint.Wrap(fmt.Errorf("account %q %w in %s with a different key", r.Name, ErrExists, s.Vault),
+			"use --force to replace it (the old key stays as an earlier version), or --name to add it under another name")
+		return
+	}
+	r.Status = Replaced
+}
+
+// write stores the pending requests, in one batch where the vault supports it.
+func (s *Store) write(ctx context.Context, reqs []AddRequest, results []AddResult, pending []int, opts AddOptions) {
+	secrets := make([]vault.Secret, len(pending))
+	for k, i := range pending {
+		secrets[k] = ToSecret(results[i].Name, reqs[i].Key)
+	}
+
+	errs := make([]error, len(pending))
+	if b, ok := s.Vault.(vault.Batcher); ok && len(pending) > 1 {
+		var err error
+		errs, err = b.SetMany(ctx, secrets)
+		if err != nil {
+			for k := range errs {
+				errs[k] = err
+			}
+		}
+	} else {
+		for k := range pending {
+			_, errs[k] = s.Vault.Set(ctx, secrets[k])
+		}
+	}
+
+	for k, i := range pending {
+		err := errs[k]
+		if errors.Is(err, vault.ErrDeleted) && opts.Force {
+			err = s.recoverAndSet(ctx, secrets[k])
+		}
+		if err != nil {
+			results[i].Status = Failed
+			results[i].Err = s.writeError(results[i].Name, err)
+			continue
+		}
+		s.remember(results[i].Account)
+	}
+}
+
+func (s *Store) recoverAndSet(ctx context.Context, secret vault.Secret) error {
+	if _, err := s.Vault.Recover(ctx, secret.Name); err != nil {
+		return fmt.Errorf("recovering: %w", err)
+	}
+	_, err := s.Vault.Set(ctx, secret)
+	return err
+}
+
+func (s *Store) writeError(name string, err error) error {
+	if errors.Is(err, vault.ErrDeleted) {
+		return hint.Wrap(fmt.Errorf("account %q is deleted in %s but can be recovered", name, s.Vault),
+			fmt.Sprintf("run 'totp recover %s' to get it back, or add again with --force to recover it and store the new key", name))
+	}
+	return fmt.Errorf("storing account %q in %s: %w", name, s.Vault, err)
+}
+
+// sameKey reports whether a and b give the same codes and labels. An HOTP
+// counter is not compared, since it moves with use.
+func sameKey(a, b totp.Key) bool {
+	return a.Type == b.Type &&
+		a.Issuer == b.Issuer &&
+		a.Account == b.Account &&
+		bytes.Equal(a.Secret, b.Secret) &&
+		a.Algorithm == b.Algorithm &&
+		a.Digits == b.Digits &&
+		a.Period == b.Period &&
+		a.Steam == b.Steam
+}

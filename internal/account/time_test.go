@@ -1,0 +1,5 @@
+package account
+
+import "time"
+
+func timeUnix(sec int64) time.Time { return time.Unix(sec, 0) }

@@ -1,0 +1,194 @@
+// Package input turns what a user gives 'totp add' into keys: otpauth URIs,
+// Google Authenticator export URIs, QR code images, and text files or
+// standard input holding URIs one per line.
+//
+// Nothing here prints or returns a secret or a whole URI: an item that
+// cannot be read is reported by its source ("qr.png", "stdin line 3") and
+// what was wrong with it.
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/totp-cli/totp/internal/qr"
+	"github.com/totp-cli/totp/internal/totp"
+)
+
+// MaxTextSize bounds a text file or standard input of URIs.
+const MaxTextSize = 16 << 20
+
+// Item is one account read from an input, or the error that stopped it.
+type Item struct {
+	// Source says where the item came from, for messages.
+	Source string
+	Key    totp.Key
+	Err    error
+	// Note is a remark to show the user, such as an assumed period.
+	Note string
+}
+
+// Reader reads inputs.
+type Reader struct {
+	// Stdin is read for the argument "-".
+	Stdin io.Reader
+}
+
+// Read returns the items that arg holds: "-" for standard input, an
+// otpauth:// or otpauth-migration:// URI, or the path of an image or text
+// file. Every item either has a key or an error.
+func (r *Reader) Read(arg string) []Item {
+	switch {
+	case arg == "-":
+		data, err := io.ReadAll(io.LimitReader(r.Stdin, qr.MaxFileSize+1))
+		if err != nil {
+			return []Item{{Source: "stdin", Err: fmt.Errorf("reading standard input: %w", err)}}
+		}
+		return readData("stdin", data)
+	case hasScheme(arg, "otpauth"), hasScheme(arg, "otpauth-migration"):
+		return readURI("argument", arg)
+	}
+
+	data, err := readFile(arg)
+	if err != nil {
+		return []Item{{Source: arg, Err: err}}
+	}
+	return readData(arg, data)
+}
+
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such file, and not an otpauth:// URI", quoteArg(path))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not an image or a file of URIs", path)
+	}
+	if info.Size() > qr.MaxFileSize {
+		return nil, fmt.Errorf("%s: file too large (%d bytes; the limit is %d)", path, info.Size(), qr.MaxFileSize)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, qr.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// quoteArg shows an argument in a message unless it could be a secret: an
+// argument that is neither a file nor a URI may be a secret pasted in the
+// wrong place, so only its length is shown when it looks like base32.
+func quoteArg(s string) string {
+	if looksLikeSecret(s) {
+		return fmt.Sprintf("an argument of %d characters", len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func looksLikeSecret(s string) bool {
+	if len(s) < 16 {
+		return false
+	}
+	for _, c := range strings.ToUpper(s) {
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7' || c == '=' || c == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// readData reads image bytes or text from source.
+func readData(source string, data []byte) []Item {
+	if len(data) > qr.MaxFileSize {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: more than %d bytes", source, qr.MaxFileSize)}}
+	}
+	if qr.IsImage(data) {
+		return readImage(source, data)
+	}
+	if len(data) > MaxTextSize {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: text longer than %d bytes", source, MaxTextSize)}}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: not an image of a known format (PNG, JPEG, GIF, BMP, TIFF, WebP) nor a text file of otpauth URIs", source)}}
+	}
+	return readText(source, data)
+}
+
+func readImage(source string, data []byte) []Item {
+	texts, err := qr.Decode(bytes.NewReader(data))
+	if err != nil {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: %w", source, err)}}
+	}
+	var items []Item
+	for i, text := range texts {
+		src := source
+		if len(texts) > 1 {
+			src = fmt.Sprintf("%s (QR code %d of %d)", source, i+1, len(texts))
+		}
+		if !hasScheme(text, "otpauth") && !hasScheme(text, "otpauth-migration") {
+			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: the QR code holds no otpauth URI", src)})
+			continue
+		}
+		items = append(items, readURI(src, text)...)
+	}
+	return items
+}
+
+// readText reads URIs one per line, skipping blank lines and lines that start
+// with #.
+func readText(source string, data []byte) []Item {
+	var items []Item
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), MaxTextSize)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		src := fmt.Sprintf("%s line %d", source, n)
+		if !hasScheme(line, "otpauth") && !hasScheme(line, "otpauth-migration") {
+			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: not an otpauth:// URI", src)})
+			continue
+		}
+		items = append(items, readURI(src, line)...)
+	}
+	if err := sc.Err(); err != nil {
+		items = append(items, Item{Source: source, Err: fmt.Errorf("reading %s: %w", source, err)})
+	}
+	if len(items) == 0 {
+		items = append(items, Item{Source: source, Err: fmt.Errorf("%s holds no otpauth URI", source)})
+	}
+	return items
+}
+
+func readURI(source, uri string) []Item {
+	if hasScheme(uri, "otpauth-migration") {
+		return readMigration(source, uri)
+	}
+	key, err := totp.ParseURI(uri)
+	if err != nil {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: %w", source, err)}}
+	}
+	return []Item{{Source: source, Key: key}}
+}
+
+// hasScheme reports whether s starts with scheme followed by "://", ignoring
+// case.
+func hasScheme(s, scheme string) bool {
+	prefix := scheme + "://"
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}

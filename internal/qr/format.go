@@ -1,0 +1,156 @@
+package qr
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+	"golang.org/x/image/webp"
+
+	"github.com/totp-cli/totp/internal/hint"
+)
+
+// format is an image file format that Decode reads.
+type format struct {
+	name   string
+	match  func(head []byte) bool
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+var formats = []format{
+	{"PNG", hasPrefix("\x89PNG\r\n\x1a\n"), png.DecodeConfig, png.Decode},
+	{"JPEG", hasPrefix("\xff\xd8\xff"), jpeg.DecodeConfig, jpeg.Decode},
+	{"GIF", isGIF, gif.DecodeConfig, gif.Decode},
+	{"BMP", isBMP, bmp.DecodeConfig, bmp.Decode},
+	{"TIFF", isTIFF, tiff.DecodeConfig, tiff.Decode},
+	{"WebP", isWebP, webp.DecodeConfig, webp.Decode},
+}
+
+func hasPrefix(magic string) func([]byte) bool {
+	return func(head []byte) bool { return bytes.HasPrefix(head, []byte(magic)) }
+}
+
+func isGIF(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("GIF87a")) || bytes.HasPrefix(head, []byte("GIF89a"))
+}
+
+// isBMP checks the "BM" signature and, because two letters alone match much
+// plain text, also the size of the header that follows the 14-byte file
+// header: one of the sizes that Windows and OS/2 bitmap headers have.
+func isBMP(head []byte) bool {
+	if len(head) < 18 || !bytes.HasPrefix(head, []byte("BM")) {
+		return false
+	}
+	switch binary.LittleEndian.Uint32(head[14:18]) {
+	case 12, 16, 40, 52, 56, 64, 108, 124:
+		return true
+	}
+	return false
+}
+
+// isTIFF matches classic little- and big-endian TIFF. BigTIFF has another
+// magic number and is not supported by the decoder.
+func isTIFF(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("II*\x00")) || bytes.HasPrefix(head, []byte("MM\x00*"))
+}
+
+func isWebP(head []byte) bool {
+	return len(head) >= 12 && bytes.HasPrefix(head, []byte("RIFF")) && string(head[8:12]) == "WEBP"
+}
+
+// IsImage reports whether head, the first bytes of a file or stream, starts
+// like a PNG, JPEG, GIF, BMP, TIFF or WebP image. 32 bytes are enough to tell.
+// It checks only the signature, so Decode can still reject the data.
+func IsImage(head []byte) bool {
+	return sniff(head) != nil
+}
+
+func sniff(head []byte) *format {
+	for i := range formats {
+		if formats[i].match(head) {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+var errNotImage = hint.Wrap(
+	errors.New("not a supported image: expected PNG, JPEG, GIF, BMP, TIFF or WebP"),
+	"save the image as PNG or JPEG and try again")
+
+// decodeImage sniffs the format of data, checks the dimensions against
+// MaxPixels before it decodes any pixel, and then decodes the image.
+func decodeImage(data []byte) (image.Image, error) {
+	if len(data) == 0 {
+		return nil, errors.New("image is empty (0 bytes)")
+	}
+	f := sniff(data)
+	if f == nil {
+		return nil, errNotImage
+	}
+
+	cfg, err := safeConfig(f, data)
+	if err != nil {
+		return nil, decodeError(f, err)
+	}
+	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+
+	img, err := safeDecode(f, data)
+	if err != nil {
+		return nil, decodeError(f, err)
+	}
+	return img, nil
+}
+
+// checkDimensions rejects an image with no pixels or more than MaxPixels.
+func checkDimensions(w, h int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("image has no pixels (%dx%d)", w, h)
+	}
+	if int64(w)*int64(h) > MaxPixels {
+		err := fmt.Errorf("image is %dx%d pixels (%.1f megapixels), more than the %d-megapixel limit",
+			w, h, float64(w)*float64(h)/1e6, MaxPixels/1_000_000)
+		return hint.Wrap(err, "scale the image down or crop it around the QR code")
+	}
+	return nil
+}
+
+func decodeError(f *format, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("decoding %s image: file is truncated: %w", f.name, err)
+	}
+	return fmt.Errorf("decoding %s image: %w", f.name, err)
+}
+
+// errDecoderPanic reports a panic inside an image decoder or gozxing, which
+// is a bug in that library that a malformed file can trigger.
+var errDecoderPanic = errors.New("decoder failed on malformed data")
+
+func safeConfig(f *format, data []byte) (cfg image.Config, err error) {
+	defer recoverPanic(&err)
+	return f.config(bytes.NewReader(data))
+}
+
+func safeDecode(f *format, data []byte) (img image.Image, err error) {
+	defer recoverPanic(&err)
+	return f.decode(bytes.NewReader(data))
+}
+
+// recoverPanic turns a panic into errDecoderPanic. The panic value is left
+// out of the message, because it could contain decoded data.
+func recoverPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = errDecoderPanic
+	}
+}

@@ -1,0 +1,242 @@
+package keyvault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/totp-cli/totp/internal/hint"
+)
+
+// CLITimeoutEnv is the environment variable that sets Options.CLITimeout, as
+// a Go duration such as "90s" or "2m".
+const CLITimeoutEnv = "TOTP_AZ_TIMEOUT"
+
+// DefaultCLITimeout is the default deadline for one run of
+// `az account get-access-token`. azidentity's own default is 10s, which a
+// cold start of the Azure CLI (a Python program) can exceed.
+const DefaultCLITimeout = 30 * time.Second
+
+// ParseCLITimeout parses a TOTP_AZ_TIMEOUT value: a positive Go duration.
+func ParseCLITimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d <= 0 {
+		return 0, hint.Wrap(fmt.Errorf("invalid %s %q: want a positive duration", CLITimeoutEnv, s),
+			"set it to a duration such as "+CLITimeoutEnv+"=90s or "+CLITimeoutEnv+"=2m")
+	}
+	return d, nil
+}
+
+// cliCredential gets tokens from the Azure CLI through azidentity and turns
+// its failures into errors with a remedy.
+type cliCredential struct {
+	cli     azcore.TokenCredential
+	tenant  string
+	timeout time.Duration
+	logger  *slog.Logger
+}
+
+func newCLICredential(tenant string, timeout time.Duration, logger *slog.Logger) (*cliCredential, error) {
+	if tenant != "" && !validTenant(tenant) {
+		return nil, hint.Wrap(fmt.Errorf("invalid tenant %q: want a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com", tenant),
+			"find your tenant IDs with `az account list --query \"[].tenantId\" -o tsv`")
+	}
+	// Every request passes the tenant explicitly (see GetToken), so
+	// AdditionallyAllowedTenants is never needed.
+	cli, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: tenant})
+	if err != nil {
+		return nil, fmt.Errorf("creating the azure cli credential: %w", err)
+	}
+	return &cliCredential{cli: cli, tenant: tenant, timeout: timeout, logger: logger}, nil
+}
+
+var tenantPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.-]*$`)
+
+func validTenant(s string) bool { return len(s) <= 256 && tenantPattern.MatchString(s) }
+
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// GetToken runs `az account get-access-token` with the scope and tenant from
+// Key Vault's challenge, under the CLI deadline.
+func (c *cliCredential) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if _, err := exec.LookPath("az"); err != nil {
+		return azcore.AccessToken{}, errCLINotFound(err)
+	}
+
+	challengeTenant := tro.TenantID
+	if c.tenant != "" {
+		if guidPattern.MatchString(c.tenant) && guidPattern.MatchString(challengeTenant) && !strings.EqualFold(c.tenant, challengeTenant) {
+			return azcore.AccessToken{}, errTenantMismatch(c.tenant, challengeTenant)
+		}
+		// A domain name cannot be compared with the challenge's tenant ID,
+		// so the token is requested for the tenant the user chose. A wrong
+		// tenant then fails at Key Vault with a wrong-tenant 401.
+		tro.TenantID = c.tenant
+	}
+
+	// azidentity applies its own 10s deadline only when ctx has none, so a
+	// deadline set here replaces it.
+	cliCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	start := time.Now()
+	token, err := c.cli.GetToken(cliCtx, tro)
+	c.logger.Info("azure cli token", "tenant", tro.TenantID, "duration", time.Since(start).Round(time.Millisecond), "ok", err == nil)
+	if err == nil {
+		return token, nil
+	}
+
+	switch {
+	case ctx.Err() != nil:
+		return azcore.AccessToken{}, fmt.Errorf("getting a token from the azure cli: %w", ctx.Err())
+	case errors.Is(cliCtx.Err(), context.DeadlineExceeded):
+		return azcore.AccessToken{}, errCLITimeout(c.timeout, err)
+	}
+	return azcore.AccessToken{}, classifyCLIError(err, c.tenant, scopeOf(tro))
+}
+
+func scopeOf(tro policy.TokenRequestOptions) string {
+	if len(tro.Scopes) == 1 {
+		return tro.Scopes[0]
+	}
+	return "https://vault.azure.net/.default"
+}
+
+// ErrCLI is the error class of every Azure CLI failure: az missing, not
+// logged in, sign-in expired, too slow or failing otherwise.
+var ErrCLI = errors.New("azure cli failed")
+
+// ErrWrongTenant reports that the token is for another tenant than the
+// vault's.
+var ErrWrongTenant = errors.New("wrong tenant")
+
+// kindError is an error with its own message that matches several causes
+// with errors.Is and errors.As: a class such as ErrCLI and the error that
+// the SDK returned.
+type kindError struct {
+	msg    string
+	causes []error
+}
+
+func (e *kindError) Error() string { return e.msg }
+
+func (e *kindError) Unwrap() []error { return e.causes }
+
+func newKindError(msg string, causes ...error) error {
+	var nonNil []error
+	for _, c := range causes {
+		if c != nil {
+			nonNil = append(nonNil, c)
+		}
+	}
+	return &kindError{msg: msg, causes: nonNil}
+}
+
+func errCLINotFound(cause error) error {
+	return hint.Wrap(newKindError("azure cli (az) not found on PATH", ErrCLI, cause),
+		"install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli), then run `az login`")
+}
+
+func errCLITimeout(timeout time.Duration, cause error) error {
+	return hint.Wrap(newKindError(fmt.Sprintf("azure cli did not return a token within %s", timeout), ErrCLI, cause),
+		"set "+CLITimeoutEnv+" to a longer deadline, such as "+CLITimeoutEnv+"=2m, or check that `az account get-access-token` works")
+}
+
+func errTenantMismatch(want, got string) error {
+	return hint.Wrap(newKindError(fmt.Sprintf("key vault is in tenant %s, not in tenant %s set by --tenant", got, want), ErrWrongTenant),
+		"use --tenant "+got+" (run `az login --tenant "+got+"` first if needed), or drop --tenant")
+}
+
+func loginCommand(tenant string, extra string) string {
+	cmd := "az login"
+	if tenant != "" {
+		cmd += " --tenant " + tenant
+	}
+	return cmd + extra
+}
+
+var aadstsPattern = regexp.MustCompile(`AADSTS\d+`)
+
+// classifyCLIError maps an AzureCLICredential error to a one-line error with
+// a remedy. The credential's message carries the CLI's stderr.
+func classifyCLIError(err error, tenant, scope string) error {
+	msg := err.Error()
+
+	if strings.Contains(msg, "executable not found") || strings.Contains(msg, "' is not recognized") {
+		return errCLINotFound(err)
+	}
+
+	if _, claims, ok := strings.Cut(msg, "--claims-challenge "); ok {
+		// azidentity returns this before running az when Key Vault sends a
+		// claims (Continuous Access Evaluation) challenge.
+		claims, _, _ = strings.Cut(claims, " ")
+		return hint.Wrap(newKindError("key vault requires a fresh azure cli sign-in (claims challenge)", ErrCLI, err),
+			"run `"+loginCommand(tenant, " --claims-challenge "+claims)+"`")
+	}
+
+	if code := aadstsPattern.FindString(msg); code != "" {
+		return hint.Wrap(newKindError(fmt.Sprintf("azure cli sign-in has expired or needs multi-factor authentication (%s)", code), ErrCLI, err),
+			"run `"+loginCommand(tenant, " --scope "+scope)+"`")
+	}
+
+	if strings.Contains(msg, "az login") {
+		return hint.Wrap(newKindError("not logged in to the azure cli", ErrCLI, err),
+			"run `"+loginCommand(tenant, "")+"`")
+	}
+
+	return hint.Wrap(newKindError("azure cli failed to get a token: "+cliMessage(msg), ErrCLI, err),
+		"run `az account get-access-token --resource "+strings.TrimSuffix(scope, "/.default")+"` to see the full error")
+}
+
+// cliMessage returns the first meaningful line of an AzureCLICredential
+// message, without the credential's name, the "ERROR:" prefix of az and
+// azidentity's troubleshooting link.
+func cliMessage(msg string) string {
+	msg = strings.TrimPrefix(msg, "AzureCLICredential: ")
+	msg, _, _ = strings.Cut(msg, " To troubleshoot, visit ")
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "ERROR:"))
+		if line != "" {
+			return truncate(line, 200)
+		}
+	}
+	return "no message"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// tenantRecorder remembers the tenant of the last challenge that reached the
+// credential, so a wrong-tenant 401 can name the vault's tenant.
+type tenantRecorder struct {
+	cred azcore.TokenCredential
+
+	mu     sync.Mutex
+	tenant string
+}
+
+func (r *tenantRecorder) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	r.mu.Lock()
+	r.tenant = tro.TenantID
+	r.mu.Unlock()
+	return r.cred.GetToken(ctx, tro)
+}
+
+func (r *tenantRecorder) challengeTenant() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tenant
+}
