@@ -81,9 +81,17 @@ is given.`,
 }
 
 func (o *addOptions) run(ctx context.Context, cmd *cobra.Command) error {
-	items, err := o.items(cmd)
+	r := &input.Reader{
+		Stdin:    o.IO.In,
+		Progress: func(msg string) { fmt.Fprintf(o.IO.Err, "note: %s\n", msg) },
+	}
+	items, err := o.items(cmd, r)
 	if err != nil {
 		return err
+	}
+	missing := r.Missing()
+	for _, m := range missing {
+		fmt.Fprintf(o.IO.Err, "warning: %s\n", m)
 	}
 
 	if len(items) == 1 && items[0].Err != nil {
@@ -101,7 +109,11 @@ func (o *addOptions) run(ctx context.Context, cmd *cobra.Command) error {
 		if it.Note != "" {
 			fmt.Fprintf(o.IO.Err, "note: %s: %s\n", it.Source, it.Note)
 		}
-		reqs = append(reqs, account.AddRequest{Name: o.name, Key: it.Key, Source: it.Source})
+		name := o.name
+		if name == "" {
+			name = it.Name
+		}
+		reqs = append(reqs, account.AddRequest{Name: name, Key: it.Key, Source: it.Source})
 	}
 	if o.name != "" && len(reqs)+failed > 1 {
 		return usageErrorf("--name applies to one account, but the input holds %d", len(reqs)+failed)
@@ -117,6 +129,13 @@ func (o *addOptions) run(ctx context.Context, cmd *cobra.Command) error {
 
 	if failed > 0 {
 		return fmt.Errorf("%d of %d accounts not added", failed, len(items))
+	}
+	if len(missing) > 0 {
+		n := 0
+		for _, m := range missing {
+			n += len(m.Missing)
+		}
+		return fmt.Errorf("the Google Authenticator export is incomplete: %d of its batches were not given", n)
 	}
 	return nil
 }
@@ -174,7 +193,7 @@ func (o *addOptions) store(ctx context.Context, reqs []account.AddRequest) (int,
 }
 
 // items reads the accounts that the arguments or the manual entry flags give.
-func (o *addOptions) items(cmd *cobra.Command) ([]input.Item, error) {
+func (o *addOptions) items(cmd *cobra.Command, r *input.Reader) ([]input.Item, error) {
 	manual := false
 	for _, name := range []string{"issuer", "account", "secret", "digits", "period", "algorithm", "type", "counter", "steam"} {
 		if cmd.Flags().Changed(name) {
@@ -196,7 +215,6 @@ func (o *addOptions) items(cmd *cobra.Command) ([]input.Item, error) {
 	}
 
 	stdinUsed := false
-	r := &input.Reader{Stdin: o.IO.In}
 	var items []input.Item
 	for _, arg := range o.args {
 		if arg == "-" {

@@ -47,7 +47,8 @@ code.`,
   totp code github --json --next
   totp code github --at 2030-01-01T00:00:00Z
   code=$(totp code github)`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.query = args[0]
 			return o.run(cmd.Context())
@@ -240,7 +241,7 @@ func (o *codeOptions) terminalLine(c codeView) string {
 	color := o.IO.Color()
 	var b strings.Builder
 	if l := c.Account.Label(); l != "" {
-		b.WriteString(l)
+		b.WriteString(clean(l))
 		b.WriteString("  ")
 	}
 	b.WriteString(bold(GroupCode(c.Code), color))

@@ -23,6 +23,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	backups, err := filepath.Abs("../../internal/importer/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
 	docs, err := filepath.Abs("../../docs")
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +36,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("IMAGES", images)
 			env.Setenv("DOCS", docs)
+			env.Setenv("BACKUPS", backups)
 			env.Setenv("TOTP_SCRYPT_WORK_FACTOR", "10")
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, ".local", "share"))

@@ -26,8 +26,9 @@ func newRenameCmd(g *globalOptions) *cobra.Command {
 
 NEW is written before OLD is deleted, so an interruption leaves both, never
 neither. OLD is deleted softly and can be recovered with 'totp recover OLD'.`,
-		Example: `  totp rename github-alice-example-com github`,
-		Args:    usageArgs(cobra.ExactArgs(2)),
+		Example:           `  totp rename github-alice-example-com github`,
+		Args:              usageArgs(cobra.ExactArgs(2)),
+		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.oldName, o.newName = args[0], args[1]
 			return o.run(cmd.Context())

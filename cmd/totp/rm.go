@@ -37,7 +37,8 @@ otherwise.`,
 		Example: `  totp rm github-alice
   totp recover github-alice
   totp rm github-alice --purge --yes`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.name = args[0]
 			return o.run(cmd.Context())

@@ -16,6 +16,7 @@ import (
 	"github.com/totp-cli/totp/internal/clipboard"
 	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/iostreams"
+	"github.com/totp-cli/totp/internal/prompt"
 )
 
 // Exit statuses.
@@ -39,6 +40,8 @@ type globalOptions struct {
 	verbose bool
 	tenant  string
 	log     *slog.Logger
+	// quiet drops notes, for shell completion.
+	quiet bool
 }
 
 // usageError marks an error in the command line itself; it exits with 2.
@@ -102,7 +105,7 @@ func execute(g *globalOptions, args []string) int {
 		return exitOK
 	}
 
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+	if errors.Is(err, prompt.ErrInterrupted) || (errors.Is(err, context.Canceled) && ctx.Err() != nil) {
 		fmt.Fprintln(g.IO.Err, "error: interrupted")
 		return exitFailure
 	}
@@ -198,6 +201,7 @@ in your data directory.`,
 		newRmCmd(g),
 		newRecoverCmd(g),
 		newRenameCmd(g),
+		newExportCmd(g),
 		newConfigCmd(g),
 		newVersionCmd(g),
 	)

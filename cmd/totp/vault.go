@@ -46,19 +46,17 @@ func (g *globalOptions) vaultSetting(cfg *config.Config) (value, source string) 
 // openStore opens the vault that the flags, environment and configuration
 // choose.
 //
-// A Key Vault store gets a name cache, so that a filter costs no failed read
-// of an exact name once the vault has been listed. The local vault needs
-// none: the whole file is read anyway.
+// The store gets a name cache, so that a filter costs no failed read of an
+// exact name once the vault has been listed, and shell completion can offer
+// names without reaching the vault.
 func (g *globalOptions) openStore() (*account.Store, error) {
 	v, err := g.openVault()
 	if err != nil {
 		return nil, err
 	}
 	store := &account.Store{Vault: v}
-	if kv, ok := v.(*keyvault.Vault); ok {
-		if cache, err := namecache.Open(kv.String()); err == nil {
-			store.Names = cache
-		}
+	if cache, err := namecache.Open(v.String()); err == nil {
+		store.Names = cache
 	}
 	return store, nil
 }
@@ -76,7 +74,9 @@ func (g *globalOptions) openVault() (vault.Vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(g.IO.Err, "note: using the local vault %s; to use Azure Key Vault, run 'totp config set vault NAME' or set TOTP_VAULT\n", path)
+		if !g.quiet {
+			fmt.Fprintf(g.IO.Err, "note: using the local vault %s; to use Azure Key Vault, run 'totp config set vault NAME' or set TOTP_VAULT\n", path)
+		}
 		return g.openLocal(path)
 	case strings.HasPrefix(value, "file:"):
 		path := strings.TrimPrefix(value, "file:")

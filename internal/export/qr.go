@@ -14,9 +14,10 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
-// Quiet zones, in modules, around the codes. ISO/IEC 18004 asks for 4. The
-// terminal uses 2 to keep wide codes within the window, which the decoders
-// in this package's tests read without trouble.
+// Quiet zones, in modules, around the codes. ISO/IEC 18004 requires 4. The
+// terminal uses 2 to keep wide codes within the window. The gozxing reader
+// in this package's tests and zbarimg (testdata/check-zbarimg.sh) read such
+// codes.
 const (
 	pngQuietZone      = 4
 	terminalQuietZone = 2
@@ -74,10 +75,10 @@ func QRTerminalColor(w io.Writer, text string) error {
 	return writeTerminal(w, text, ansiWhiteOnBlack, ansiReset)
 }
 
-// QRTerminalWidth returns the number of columns, and lines, that
+// QRTerminalSize returns the number of columns, and lines, that
 // QRTerminal needs for text, so that a caller can check that the code fits
 // the terminal before writing it.
-func QRTerminalWidth(text string) (columns, lines int, err error) {
+func QRTerminalSize(text string) (columns, lines int, err error) {
 	matrix, err := encodeQR(text, terminalLevel, terminalQuietZone)
 	if err != nil {
 		return 0, 0, err
@@ -127,16 +128,20 @@ func QRPNG(w io.Writer, text string, scale int) error {
 
 	palette := color.Palette{color.Gray{Y: 0xff}, color.Gray{Y: 0}}
 	img := image.NewPaletted(image.Rect(0, 0, matrix.GetWidth()*scale, matrix.GetHeight()*scale), palette)
-	for y := range img.Rect.Dy() {
-		for x := range img.Rect.Dx() {
-			if matrix.Get(x/scale, y/scale) {
-				img.SetColorIndex(x, y, 1)
+	for moduleY := range matrix.GetHeight() {
+		// Draw the first pixel row of the module row, then copy it down.
+		top := img.Pix[moduleY*scale*img.Stride:][:img.Rect.Dx()]
+		for x := range top {
+			if matrix.Get(x/scale, moduleY) {
+				top[x] = 1
 			}
+		}
+		for y := moduleY*scale + 1; y < (moduleY+1)*scale; y++ {
+			copy(img.Pix[y*img.Stride:], top)
 		}
 	}
 
-	encoder := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := encoder.Encode(w, img); err != nil {
+	if err := png.Encode(w, img); err != nil {
 		return fmt.Errorf("writing QR code PNG: %w", err)
 	}
 	return nil
@@ -161,7 +166,7 @@ func encodeQR(text string, level decoder.ErrorCorrectionLevel, quietZone int) (*
 	matrix, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0, hints)
 	if err != nil {
 		if maxBytes := maxQRBytes[level]; len(text) > maxBytes {
-			return nil, fmt.Errorf("text of %d bytes does not fit in a QR code, which holds at most %d bytes at error correction level %s; put fewer accounts in each code", len(text), maxBytes, level)
+			return nil, fmt.Errorf("text of %d bytes is too long for a QR code, which holds at most %d bytes at error correction level %s; put fewer accounts in each code", len(text), maxBytes, level)
 		}
 		return nil, fmt.Errorf("encoding QR code: %w", err)
 	}

@@ -128,7 +128,7 @@ func TestQRPNGErrors(t *testing.T) {
 		{"scale zero", "a", 0, "QR code scale must be between 1 and 64 pixels per module, got 0"},
 		{"scale too big", "a", 65, "QR code scale must be between 1 and 64 pixels per module, got 65"},
 		{"empty", "", 4, "cannot encode empty text as a QR code"},
-		{"too long", strings.Repeat("secret-", 400), 4, "text of 2800 bytes does not fit in a QR code, which holds at most 2331 bytes at error correction level M; put fewer accounts in each code"},
+		{"too long", strings.Repeat("secret-", 400), 4, "text of 2800 bytes is too long for a QR code, which holds at most 2331 bytes at error correction level M; put fewer accounts in each code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -230,13 +230,13 @@ func TestQRTerminalDecodes(t *testing.T) {
 			}
 			dumpImage(t, img, text)
 
-			columns, lines, err := QRTerminalWidth(text)
+			columns, lines, err := QRTerminalSize(text)
 			if err != nil {
 				t.Fatal(err)
 			}
 			outputLines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 			if lines != len(outputLines) || columns != utf8.RuneCountInString(outputLines[0]) {
-				t.Errorf("QRTerminalWidth = %d columns, %d lines; output has %d, %d", columns, lines, utf8.RuneCountInString(outputLines[0]), len(outputLines))
+				t.Errorf("QRTerminalSize = %d columns, %d lines; output has %d, %d", columns, lines, utf8.RuneCountInString(outputLines[0]), len(outputLines))
 			}
 		})
 	}
@@ -296,12 +296,12 @@ func TestQRTerminalErrors(t *testing.T) {
 	// the denser alphanumeric mode.
 	secretText := strings.Repeat("secret", 600)
 	err := QRTerminal(&buf, secretText)
-	want := "text of 3600 bytes does not fit in a QR code, which holds at most 2953 bytes at error correction level L; put fewer accounts in each code"
+	want := "text of 3600 bytes is too long for a QR code, which holds at most 2953 bytes at error correction level L; put fewer accounts in each code"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}
-	if _, _, err := QRTerminalWidth(secretText); err == nil || strings.Contains(err.Error(), "secret") {
-		t.Errorf("QRTerminalWidth error = %v, want one without the text", err)
+	if _, _, err := QRTerminalSize(secretText); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("QRTerminalSize error = %v, want one without the text", err)
 	}
 	if err := QRTerminal(failingWriter{}, "a"); err == nil || err.Error() != "writing QR code: disk full" {
 		t.Errorf("error = %v, want writing QR code: disk full", err)

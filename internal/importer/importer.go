@@ -1,20 +1,18 @@
 // Package importer reads accounts from other authenticator apps' backup
 // files and from this program's own JSON backup:
 //
-//   - Aegis: the unencrypted JSON export (version 1, db version 1 to 3).
+//   - Aegis: the unencrypted JSON export of vault version 1.
 //   - 2FAS: the .2fas JSON backup without a password.
 //   - andOTP: the plain JSON backup.
 //   - Bitwarden: the unencrypted JSON export. Items whose login has a TOTP
 //     field are read, and all other items are skipped.
 //   - A text file of otpauth:// and otpauth-migration:// URIs, one a line.
 //     Blank lines and lines starting with "#" are skipped.
-//   - The totp JSON backup that package export writes:
+//   - The totp JSON backup that package export writes and documents.
 //
-//     {"format": "totp-backup", "version": 1, "accounts": [{"name": "...", "uri": "otpauth://..."}]}
-//
-// [Detect] tells the format from the content, never from a file name.
-// Encrypted backups are recognised and rejected with an error that says how
-// to export them unencrypted. A malformed account is returned as an [Entry]
+// [Detect] identifies the format from the content, never from a file name.
+// Encrypted backups are recognised and rejected with an error that explains
+// how to export them unencrypted. A malformed account is returned as an [Entry]
 // with Err set, and the other accounts are still read. Unknown JSON fields
 // are ignored.
 //
@@ -97,8 +95,8 @@ type Entry struct {
 }
 
 // Detect returns the format of a backup from its content. It returns an
-// error wrapping ErrUnknownFormat for content in no known format. It does not
-// check that the backup is unencrypted or well formed; Parse does.
+// error wrapping ErrUnknownFormat for content in no known format. Parse, not
+// Detect, checks that the backup is unencrypted and well formed.
 func Detect(data []byte) (Format, error) {
 	text := trimStart(data)
 	switch {
@@ -109,13 +107,13 @@ func Detect(data []byte) (Format, error) {
 	case text[0] == '[':
 		return FormatAndOTP, nil
 	case bytes.HasPrefix(text, []byte("-----BEGIN PGP MESSAGE-----")):
-		return "", fmt.Errorf("%w: file is an OpenPGP-encrypted message, such as an andOTP backup encrypted with OpenPGP; in andOTP, use Backups > Backup (plain) instead", ErrEncrypted)
+		return "", fmt.Errorf("%w: file is an OpenPGP-encrypted message, such as an andOTP backup encrypted with OpenPGP; make a plain backup in andOTP instead", ErrEncrypted)
 	case !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0:
 		return "", binaryError(text)
 	case startsWithURIs(text):
 		return FormatURIs, nil
 	}
-	return "", fmt.Errorf("%w: file is text but not JSON and not otpauth URIs one a line; read formats are Aegis, 2FAS, andOTP and Bitwarden JSON exports, totp JSON backups and otpauth URI lists", ErrUnknownFormat)
+	return "", fmt.Errorf("%w: file is text but neither JSON nor otpauth URIs one a line; the supported formats are Aegis, 2FAS, andOTP and Bitwarden JSON exports, totp JSON backups and lists of otpauth URIs", ErrUnknownFormat)
 }
 
 // Parse detects the format of a backup and reads all of its accounts. It
@@ -156,8 +154,7 @@ func trimStart(data []byte) []byte {
 	return bytes.TrimLeft(data, " \t\r\n")
 }
 
-// detectObject tells the JSON object formats apart by their top-level
-// fields.
+// detectObject identifies a JSON object format by its top-level fields.
 func detectObject(text []byte) (Format, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(text, &fields); err != nil {
@@ -190,7 +187,7 @@ func binaryError(data []byte) error {
 		bytes.HasPrefix(data, []byte("GIF8")):
 		return fmt.Errorf("%w: file is an image, not a backup; pass images to the QR code reader instead", ErrUnknownFormat)
 	}
-	return fmt.Errorf("%w: file is binary, not a JSON or text backup; if it is an encrypted andOTP backup (.json.aes), use Backups > Backup (plain) in andOTP instead", ErrUnknownFormat)
+	return fmt.Errorf("%w: file is binary, not a JSON or text backup; if it is an encrypted andOTP backup (.json.aes), make a plain backup in andOTP instead", ErrUnknownFormat)
 }
 
 // startsWithURIs reports whether the first line that is not blank or a
@@ -219,11 +216,14 @@ func jsonError(err error) error {
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
+		// Value is the JSON type, followed by the number for a number that
+		// does not fit, such as "number 6.5"; only the type is kept.
+		found, _, _ := strings.Cut(typeErr.Value, " ")
 		expected := jsonType(typeErr.Type.Kind())
 		if typeErr.Field == "" {
-			return fmt.Errorf("found a JSON %s, expected %s", typeErr.Value, expected)
+			return fmt.Errorf("found a JSON %s, expected %s", found, expected)
 		}
-		return fmt.Errorf("field %q is a JSON %s, expected %s", typeErr.Field, typeErr.Value, expected)
+		return fmt.Errorf("field %q is a JSON %s, expected %s", typeErr.Field, found, expected)
 	}
 	return err
 }
@@ -233,8 +233,9 @@ func jsonError(err error) error {
 func jsonType(kind reflect.Kind) string {
 	switch kind {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
 		return "a number"
 	case reflect.Slice, reflect.Array:
 		return "an array"

@@ -142,11 +142,11 @@ func TestDetectContent(t *testing.T) {
 		{"other json", `{"hello": "world"}`, "", `unknown backup format: JSON object has none of the fields of a known backup (Aegis "db", 2FAS "services", Bitwarden "items", totp "format")`},
 		{"other backup format", `{"format": "other", "accounts": []}`, "", `unknown backup format: JSON field "format" is not "totp-backup"`},
 		{"invalid json", `{"db": SECRETSECRET}`, "", "unknown backup format: file starts like JSON but is not valid JSON: invalid JSON at byte 8"},
-		{"plain text", "JBSWY3DPEHPK3PXP\n", "", "unknown backup format: file is text but not JSON and not otpauth URIs one a line; read formats are Aegis, 2FAS, andOTP and Bitwarden JSON exports, totp JSON backups and otpauth URI lists"},
+		{"plain text", "JBSWY3DPEHPK3PXP\n", "", "unknown backup format: file is text but neither JSON nor otpauth URIs one a line; the supported formats are Aegis, 2FAS, andOTP and Bitwarden JSON exports, totp JSON backups and lists of otpauth URIs"},
 		{"png", "\x89PNG\r\n\x1a\n\x00\x00", "", "unknown backup format: file is an image, not a backup; pass images to the QR code reader instead"},
 		{"jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF", "", "unknown backup format: file is an image, not a backup; pass images to the QR code reader instead"},
-		{"binary", "\x00\x00\x27\x10\x8f\x93", "", "unknown backup format: file is binary, not a JSON or text backup; if it is an encrypted andOTP backup (.json.aes), use Backups > Backup (plain) in andOTP instead"},
-		{"openpgp", "-----BEGIN PGP MESSAGE-----\n\nhQEMA...\n", "", "backup is encrypted: file is an OpenPGP-encrypted message, such as an andOTP backup encrypted with OpenPGP; in andOTP, use Backups > Backup (plain) instead"},
+		{"binary", "\x00\x00\x27\x10\x8f\x93", "", "unknown backup format: file is binary, not a JSON or text backup; if it is an encrypted andOTP backup (.json.aes), make a plain backup in andOTP instead"},
+		{"openpgp", "-----BEGIN PGP MESSAGE-----\n\nhQEMA...\n", "", "backup is encrypted: file is an OpenPGP-encrypted message, such as an andOTP backup encrypted with OpenPGP; make a plain backup in andOTP instead"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Detect([]byte(tc.data))
@@ -168,7 +168,7 @@ func TestDetectAndOTPEncrypted(t *testing.T) {
 	if !errors.Is(err, ErrUnknownFormat) {
 		t.Fatalf("error = %v, want ErrUnknownFormat", err)
 	}
-	if !strings.Contains(err.Error(), "Backups > Backup (plain)") {
+	if !strings.Contains(err.Error(), "make a plain backup in andOTP") {
 		t.Errorf("error %q does not say how to make a plain backup", err)
 	}
 }
@@ -187,7 +187,7 @@ func TestParseAegisMalformed(t *testing.T) {
 		{position: "entry 1", key: totpKey(t, "Good", "first", "LRO53GPWZMIJIBEX57OFG7TQGYJUANTK", totp.SHA1, 6, 30)},
 		{position: "entry 2", err: `"Mobile:pin": type "motp" is not supported; only totp, hotp and steam are`},
 		{position: "entry 3", err: `"Broken:typo": secret contains a character outside base32 (A-Z, 2-7)`},
-		{position: "entry 4", err: `"Broken:words": field "info.digits" is a JSON string, expected a number`},
+		{position: "entry 4", err: `"Broken:words": field "info.digits" is a JSON string, expected a whole number`},
 		{position: "entry 5", err: `"Broken:old": unknown algorithm "MD5"; use SHA1, SHA256 or SHA512`},
 		{position: "entry 6", err: `"Broken:nothing": secret is empty`},
 		{position: "entry 7", err: `"Broken:nocounter": hotp account has no counter`},
@@ -350,6 +350,17 @@ func TestParseFileErrors(t *testing.T) {
 				t.Errorf("error = %v\nwant    %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseNumberNotQuoted(t *testing.T) {
+	_, entries, err := Parse([]byte(`[{"secret": "AAAAAAAA", "digits": 6.123456789, "type": "TOTP"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `field "digits" is a JSON number, expected a whole number`
+	if len(entries) != 1 || entries[0].Err == nil || entries[0].Err.Error() != want {
+		t.Errorf("entries = %+v, want one with error %q", entries, want)
 	}
 }
 

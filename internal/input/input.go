@@ -8,7 +8,6 @@
 package input
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/totp-cli/totp/internal/importer"
 	"github.com/totp-cli/totp/internal/qr"
 	"github.com/totp-cli/totp/internal/totp"
 )
@@ -28,16 +28,26 @@ const MaxTextSize = 16 << 20
 type Item struct {
 	// Source says where the item came from, for messages.
 	Source string
-	Key    totp.Key
-	Err    error
+	// Name is the account's secret name when the input gives one (a totp
+	// JSON backup), else "".
+	Name string
+	Key  totp.Key
+	Err  error
 	// Note is a remark to show the user, such as an assumed period.
 	Note string
 }
 
-// Reader reads inputs.
+// Reader reads inputs. It remembers the batches of Google Authenticator
+// exports that it has seen, so that Missing can report the ones not given.
 type Reader struct {
 	// Stdin is read for the argument "-".
 	Stdin io.Reader
+	// Progress, when not nil, receives a line for each batch of a Google
+	// Authenticator export that is read, such as "qr.png: Google
+	// Authenticator export, batch 2 of 3".
+	Progress func(string)
+
+	batches map[int32]*exportBatches
 }
 
 // Read returns the items that arg holds: "-" for standard input, an
@@ -50,16 +60,16 @@ func (r *Reader) Read(arg string) []Item {
 		if err != nil {
 			return []Item{{Source: "stdin", Err: fmt.Errorf("reading standard input: %w", err)}}
 		}
-		return readData("stdin", data)
+		return r.readData("stdin", data)
 	case hasScheme(arg, "otpauth"), hasScheme(arg, "otpauth-migration"):
-		return readURI("argument", arg)
+		return r.readURI("argument", arg)
 	}
 
 	data, err := readFile(arg)
 	if err != nil {
 		return []Item{{Source: arg, Err: err}}
 	}
-	return readData(arg, data)
+	return r.readData(arg, data)
 }
 
 func readFile(path string) ([]byte, error) {
@@ -111,24 +121,24 @@ func looksLikeSecret(s string) bool {
 	return true
 }
 
-// readData reads image bytes or text from source.
-func readData(source string, data []byte) []Item {
+// readData reads image bytes or a backup from source.
+func (r *Reader) readData(source string, data []byte) []Item {
 	if len(data) > qr.MaxFileSize {
 		return []Item{{Source: source, Err: fmt.Errorf("%s: more than %d bytes", source, qr.MaxFileSize)}}
 	}
 	if qr.IsImage(data) {
-		return readImage(source, data)
+		return r.readImage(source, data)
 	}
 	if len(data) > MaxTextSize {
 		return []Item{{Source: source, Err: fmt.Errorf("%s: text longer than %d bytes", source, MaxTextSize)}}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return []Item{{Source: source, Err: fmt.Errorf("%s: not an image of a known format (PNG, JPEG, GIF, BMP, TIFF, WebP) nor a text file of otpauth URIs", source)}}
+		return []Item{{Source: source, Err: fmt.Errorf("%s: not an image of a known format (PNG, JPEG, GIF, BMP, TIFF, WebP), a backup, nor a text file of otpauth URIs", source)}}
 	}
-	return readText(source, data)
+	return r.readBackup(source, data)
 }
 
-func readImage(source string, data []byte) []Item {
+func (r *Reader) readImage(source string, data []byte) []Item {
 	texts, err := qr.Decode(bytes.NewReader(data))
 	if err != nil {
 		return []Item{{Source: source, Err: fmt.Errorf("%s: %w", source, err)}}
@@ -143,41 +153,40 @@ func readImage(source string, data []byte) []Item {
 			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: the QR code holds no otpauth URI", src)})
 			continue
 		}
-		items = append(items, readURI(src, text)...)
+		items = append(items, r.readURI(src, text)...)
 	}
 	return items
 }
 
-// readText reads URIs one per line, skipping blank lines and lines that start
-// with #.
-func readText(source string, data []byte) []Item {
-	var items []Item
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), MaxTextSize)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		src := fmt.Sprintf("%s line %d", source, n)
-		if !hasScheme(line, "otpauth") && !hasScheme(line, "otpauth-migration") {
-			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: not an otpauth:// URI", src)})
-			continue
-		}
-		items = append(items, readURI(src, line)...)
+// readBackup reads a text file of URIs or a backup of another app, whose
+// format it detects from the content.
+func (r *Reader) readBackup(source string, data []byte) []Item {
+	format, entries, err := importer.Parse(data)
+	if err != nil {
+		return []Item{{Source: source, Err: fmt.Errorf("%s: %w", source, err)}}
 	}
-	if err := sc.Err(); err != nil {
-		items = append(items, Item{Source: source, Err: fmt.Errorf("reading %s: %w", source, err)})
+	if format != importer.FormatURIs && r.Progress != nil {
+		r.Progress(fmt.Sprintf("%s: %s with %d accounts", source, format.Description(), len(entries)))
+	}
+
+	items := make([]Item, 0, len(entries))
+	for _, e := range entries {
+		src := source + " " + e.Position
+		it := Item{Source: src, Name: e.Name, Key: e.Key, Note: e.Note}
+		if e.Err != nil {
+			it.Err = fmt.Errorf("%s: %w", src, e.Err)
+		}
+		items = append(items, it)
 	}
 	if len(items) == 0 {
-		items = append(items, Item{Source: source, Err: fmt.Errorf("%s holds no otpauth URI", source)})
+		items = append(items, Item{Source: source, Err: fmt.Errorf("%s holds no account", source)})
 	}
 	return items
 }
 
-func readURI(source, uri string) []Item {
+func (r *Reader) readURI(source, uri string) []Item {
 	if hasScheme(uri, "otpauth-migration") {
-		return readMigration(source, uri)
+		return r.readMigration(source, uri)
 	}
 	key, err := totp.ParseURI(uri)
 	if err != nil {

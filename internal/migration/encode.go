@@ -22,10 +22,10 @@ const PayloadVersion = 1
 // only counts the rest.
 const maxListed = 5
 
-// CheckKey returns an error when k cannot be written to an export: when k
-// is invalid, is a Steam Guard key, has a period other than 30 seconds,
-// digits other than 6 or 8, or an HOTP counter above the int64 range. The
-// error names the problem but not the account.
+// CheckKey returns an error when k cannot be written to an export. That is
+// the case for an invalid key, a Steam Guard key, a period other than 30
+// seconds, digits other than 6 or 8, and an HOTP counter above the int64
+// range. The error names the problem but not the account.
 func CheckKey(k totp.Key) error {
 	if err := k.Validate(); err != nil {
 		return err

@@ -307,10 +307,10 @@ func digits(value migrationpb.Payload_DigitCount) (int, error) {
 }
 
 // splitName splits the name field into issuer and account by the rule for
-// otpauth labels: when the issuer field is set it is the issuer, and the
-// account is the part of the name after the "issuer:" prefix, or after the
-// first ":" when the prefix differs. Without an issuer field, the part
-// before the first ":" is the issuer. Surrounding spaces are trimmed.
+// otpauth labels. A set issuer field is the issuer. The account is then the
+// part of the name after the "issuer:" prefix, or after the first ":" when
+// the prefix differs. Without an issuer field, the part before the first ":"
+// is the issuer. Surrounding spaces are trimmed.
 func splitName(name, issuerField string) (issuer, account string) {
 	issuer = strings.TrimSpace(issuerField)
 	if issuer != "" {

@@ -127,11 +127,13 @@ func (c *Cache) Replace(entries []Entry) error {
 	return c.save()
 }
 
-// Put adds or updates one entry, when a cache exists.
+// Put adds or updates one entry, creating the cache when there is none. A
+// cache made this way lacks the accounts that were there before, until the
+// next Replace; that only costs requests, since the cache is a hint.
 func (c *Cache) Put(e Entry) error {
 	c.load()
 	if c.entries == nil {
-		return nil
+		c.entries = map[string]Entry{}
 	}
 	c.entries[strings.ToLower(e.Name)] = e
 	return c.save()

@@ -4,7 +4,7 @@
 # use. The tests write every PNG code and every rasterized terminal code
 # into a temporary directory, and zbarimg must read each back to its text.
 # PNGs at 1 pixel per module are left out, because zbarimg does not find
-# codes that small; the Go tests read them after scaling them up.
+# codes that small. The Go tests read them after scaling them up.
 set -eu
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d)

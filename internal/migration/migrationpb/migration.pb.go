@@ -1,8 +1,9 @@
 // The payload of a Google Authenticator export, the base64 data parameter of
 // an otpauth-migration://offline URI. Google does not publish this schema.
 // The field numbers and enum values here are the ones that open-source
-// decoders agree on and that this package's tests check with hand-built
-// payloads.
+// decoders agree on. This package's tests decode an example payload that
+// such decoders publish, and check each field number with payloads built
+// field by field.
 //
 // Regenerate migrationpb/migration.pb.go from this directory with
 // `go generate` (see the go:generate lines in migration.go), which runs:

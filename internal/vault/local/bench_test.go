@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/totp-cli/totp/internal/vault"
 )
 
 // Benchmarks at the default work factor, where scrypt dominates. Run with
@@ -36,10 +38,12 @@ func BenchmarkAddToExistingVault(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var accounts []vault.Secret
 	for i := range 50 {
-		if _, err := v.Set(ctx, secret(fmt.Sprintf("account-%d", i), "otpauth://totp/x")); err != nil {
-			b.Fatal(err)
-		}
+		accounts = append(accounts, secret(fmt.Sprintf("account-%d", i), "otpauth://totp/x"))
+	}
+	if _, err := v.SetMany(ctx, accounts); err != nil {
+		b.Fatal(err)
 	}
 
 	i := 0

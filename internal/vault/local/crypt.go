@@ -28,7 +28,7 @@ const (
 // decrypt the vault file.
 var ErrWrongPassphrase = errors.New("wrong passphrase")
 
-const passphraseHint = "check the passphrase; when TOTP_PASSPHRASE is set, totp uses it instead of asking"
+const passphraseHint = "check the passphrase, and note that totp uses TOTP_PASSPHRASE instead of asking when it is set"
 
 const (
 	ageIntro     = "age-encryption.org/v1\n"

@@ -476,7 +476,7 @@ func (v *Vault) askPassphrase(creating bool) ([]byte, error) {
 		v.passErr = fmt.Errorf("reading passphrase for %s: %w", v, err)
 	case creating && len(pass) == 0:
 		err := fmt.Errorf("empty passphrase for new %s", v)
-		v.passErr = hint.Wrap(err, "choose a passphrase that is not empty; when TOTP_PASSPHRASE is set, totp uses it instead of asking")
+		v.passErr = hint.Wrap(err, "choose a passphrase that is not empty, and note that totp uses TOTP_PASSPHRASE instead of asking when it is set")
 	default:
 		v.pass = pass
 	}

@@ -49,7 +49,7 @@ func lockFile(ctx context.Context, path string) (*fileLock, error) {
 			timer.Stop()
 			_ = f.Close()
 			err := fmt.Errorf("waiting for lock file %s held by another totp: %w", path, ctx.Err())
-			return nil, hint.Wrap(err, "another totp process is writing this vault; try again when it ends, or raise --timeout")
+			return nil, hint.Wrap(err, "another totp process is writing this vault, so try again when it ends or raise --timeout")
 		case <-timer.C:
 		}
 		poll = min(2*poll, maxLockPoll)

@@ -86,10 +86,16 @@ func errSecretNotFound(name string) *apiError {
 			"For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182", name)}
 }
 
+// errDeletedSecretNotFound is the response to a request for a deleted
+// secret that does not exist. NOTE: the code is the service's, but the
+// message is recalled, not checked against a service response.
 func errDeletedSecretNotFound() *apiError {
 	return &apiError{status: http.StatusNotFound, code: "SecretNotFound", message: "Deleted Secret not found"}
 }
 
+// errDeletedButRecoverable rejects a set on a soft-deleted name. NOTE: the
+// status and both codes are the service's; the message is recalled, not
+// checked against a service response.
 func errDeletedButRecoverable(name string) *apiError {
 	return &apiError{status: http.StatusConflict, code: "Conflict", inner: "ObjectIsDeletedButRecoverable",
 		message: fmt.Sprintf("Secret %s is currently in a deleted but recoverable state, and its name cannot be reused; "+

@@ -11,10 +11,10 @@
 // inject faults such as throttling, server errors, dropped connections and
 // delays. Every request is logged, so tests can count round trips.
 //
-// It is a test double, not an emulator: backup and restore, certificates,
-// keys and managed secrets are not implemented, and error messages follow
-// the real service's wording only where that wording was available to check
-// (see the notes at each message).
+// It is a test double, not an emulator. Backup and restore, certificates,
+// keys and managed secrets are not implemented. Error messages follow the
+// real service's wording only where that wording could be checked, and the
+// comment at each message says which.
 package kvfake
 
 import (
