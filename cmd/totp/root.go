@@ -39,7 +39,9 @@ type globalOptions struct {
 	timeout time.Duration
 	verbose bool
 	tenant  string
-	log     *slog.Logger
+	// noTokenCache turns off the cache of Key Vault access tokens.
+	noTokenCache bool
+	log          *slog.Logger
 	// quiet drops notes, for shell completion.
 	quiet bool
 }
@@ -164,7 +166,9 @@ code, so scripts can use it.
 
 Choose the vault with --vault, the TOTP_VAULT environment variable, or
 'totp config set vault NAME'. With none of them, totp uses a local vault file
-in your data directory.`,
+in your data directory.
+
+Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 		Example: `  totp add 'otpauth://totp/GitHub:alice?secret=...&issuer=GitHub'
   totp add qr.png
   totp list
@@ -192,18 +196,23 @@ in your data directory.`,
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
 	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for the vault before giving up")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
+	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")
 	flags.StringVar(&g.tenant, "tenant", "", "Microsoft Entra tenant ID of the Key Vault (default: $AZURE_TENANT_ID, then the config file, then the Azure CLI's)")
 
 	root.AddCommand(
 		newAddCmd(g),
 		newListCmd(g),
 		newCodeCmd(g),
+		newWatchCmd(g),
 		newRmCmd(g),
 		newRecoverCmd(g),
 		newRenameCmd(g),
 		newExportCmd(g),
 		newConfigCmd(g),
 		newVersionCmd(g),
+		newDoctorCmd(g),
+		newVerifyCmd(g),
+		newClipboardClearCmd(g),
 	)
 	return root
 }

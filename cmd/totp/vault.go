@@ -149,13 +149,37 @@ func (g *globalOptions) openKeyVault(value, source string, cfg *config.Config) (
 	if err != nil {
 		return nil, err
 	}
+	tokenCache, err := g.tokenCache(cfg)
+	if err != nil {
+		return nil, err
+	}
 
 	return keyvault.Open(vaultURL, keyvault.Options{
 		TenantID:            tenant,
 		CLITimeout:          azTimeout,
 		AllowCustomEndpoint: allowCustom,
+		TokenCache:          tokenCache,
 		Logger:              g.log,
 	})
+}
+
+// tokenCache reports whether Key Vault access tokens are cached across runs:
+// not with --no-token-cache, else as TOTP_TOKEN_CACHE, then the config key
+// token-cache say, and on when nothing says.
+func (g *globalOptions) tokenCache(cfg *config.Config) (bool, error) {
+	if g.noTokenCache {
+		return false, nil
+	}
+	s, source := g.Getenv(keyvault.TokenCacheEnv), keyvault.TokenCacheEnv
+	if s == "" {
+		s, _ = cfg.Get("token-cache")
+		source = "config key token-cache"
+	}
+	on, err := keyvault.ParseTokenCache(s)
+	if err != nil {
+		return false, fmt.Errorf("invalid %s %q: use on or off", source, s)
+	}
+	return on, nil
 }
 
 // azTimeout returns how long to wait for the Azure CLI: TOTP_AZ_TIMEOUT, then

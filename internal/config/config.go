@@ -32,6 +32,8 @@ var Settings = []Setting{
 	{Key: "vault", Usage: "Key Vault name or URL, or file:PATH for a local vault file", Check: nonEmpty},
 	{Key: "tenant", Usage: "Microsoft Entra tenant ID of the Key Vault, when it is not the Azure CLI's default", Check: nonEmpty},
 	{Key: "az-timeout", Usage: "how long to wait for the Azure CLI to return a token, such as 30s or 1m", Check: duration},
+	{Key: "token-cache", Usage: "on or off: reuse Key Vault access tokens across runs (default on)", Check: onOff},
+	{Key: "clear-after", Usage: "how long a code copied with --copy stays on the clipboard, such as 30s; 0 keeps it", Check: nonNegativeDuration},
 }
 
 func nonEmpty(v string) error {
@@ -41,6 +43,14 @@ func nonEmpty(v string) error {
 	return nil
 }
 
+func onOff(v string) error {
+	switch strings.ToLower(v) {
+	case "on", "off", "true", "false", "1", "0":
+		return nil
+	}
+	return fmt.Errorf("%q is neither on nor off", v)
+}
+
 func duration(v string) error {
 	d, err := time.ParseDuration(v)
 	if err != nil {
@@ -48,6 +58,17 @@ func duration(v string) error {
 	}
 	if d <= 0 {
 		return fmt.Errorf("%q is not a positive duration", v)
+	}
+	return nil
+}
+
+func nonNegativeDuration(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 30s or 2m", v)
+	}
+	if d < 0 {
+		return fmt.Errorf("%q is negative", v)
 	}
 	return nil
 }

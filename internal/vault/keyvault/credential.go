@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,9 +16,11 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/totp-cli/totp/internal/hint"
+	"github.com/totp-cli/totp/internal/tokencache"
 )
 
 // CLITimeoutEnv is the environment variable that sets Options.CLITimeout, as
@@ -38,15 +43,20 @@ func ParseCLITimeout(s string) (time.Duration, error) {
 }
 
 // cliCredential gets tokens from the Azure CLI through azidentity and turns
-// its failures into errors with a remedy.
+// its failures into errors with a remedy. With the token cache on, it runs az
+// only when the cache has no valid token.
 type cliCredential struct {
 	cli     azcore.TokenCredential
 	tenant  string
 	timeout time.Duration
 	logger  *slog.Logger
+	// cache is nil when the token cache is off.
+	cache *tokenCache
 }
 
-func newCLICredential(tenant string, timeout time.Duration, logger *slog.Logger) (*cliCredential, error) {
+// newCLICredential returns the Azure CLI credential. A non-empty cacheDir
+// turns the token cache on, with its files in that directory.
+func newCLICredential(tenant string, timeout time.Duration, cacheDir string, logger *slog.Logger) (*cliCredential, error) {
 	if tenant != "" && !validTenant(tenant) {
 		return nil, hint.Wrap(fmt.Errorf("invalid tenant %q: want a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com", tenant),
 			"find your tenant IDs with `az account list --query \"[].tenantId\" -o tsv`")
@@ -57,7 +67,11 @@ func newCLICredential(tenant string, timeout time.Duration, logger *slog.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("creating the azure cli credential: %w", err)
 	}
-	return &cliCredential{cli: cli, tenant: tenant, timeout: timeout, logger: logger}, nil
+	c := &cliCredential{cli: cli, tenant: tenant, timeout: timeout, logger: logger}
+	if cacheDir != "" {
+		c.cache = newTokenCache(c.run, cacheDir, logger)
+	}
+	return c, nil
 }
 
 var tenantPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.-]*$`)
@@ -66,13 +80,10 @@ func validTenant(s string) bool { return len(s) <= 256 && tenantPattern.MatchStr
 
 var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// GetToken runs `az account get-access-token` with the scope and tenant from
-// Key Vault's challenge, under the CLI deadline.
+// GetToken returns a token for the scope and tenant from Key Vault's
+// challenge: from the token cache when it is on and has one, else from
+// `az account get-access-token` under the CLI deadline.
 func (c *cliCredential) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	if _, err := exec.LookPath("az"); err != nil {
-		return azcore.AccessToken{}, errCLINotFound(err)
-	}
-
 	challengeTenant := tro.TenantID
 	if c.tenant != "" {
 		if guidPattern.MatchString(c.tenant) && guidPattern.MatchString(challengeTenant) && !strings.EqualFold(c.tenant, challengeTenant) {
@@ -82,6 +93,18 @@ func (c *cliCredential) GetToken(ctx context.Context, tro policy.TokenRequestOpt
 		// so the token is requested for the tenant the user chose. A wrong
 		// tenant then fails at Key Vault with a wrong-tenant 401.
 		tro.TenantID = c.tenant
+	}
+
+	if c.cache != nil {
+		return c.cache.GetToken(ctx, tro)
+	}
+	return c.run(ctx, tro)
+}
+
+// run runs `az account get-access-token` for tro under the CLI deadline.
+func (c *cliCredential) run(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if _, err := exec.LookPath("az"); err != nil {
+		return azcore.AccessToken{}, errCLINotFound(err)
 	}
 
 	// azidentity applies its own 10s deadline only when ctx has none, so a
@@ -239,4 +262,178 @@ func (r *tenantRecorder) challengeTenant() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.tenant
+}
+
+// TokenCacheEnv is the environment variable that turns the Key Vault token
+// cache (Options.TokenCache) on or off. ParseTokenCache reads its value.
+const TokenCacheEnv = "TOTP_TOKEN_CACHE"
+
+// ParseTokenCache parses a TOTP_TOKEN_CACHE value: empty, 1, true or on turn
+// the token cache on, and 0, false or off turn it off.
+func ParseTokenCache(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "1", "true", "on":
+		return true, nil
+	case "0", "false", "off":
+		return false, nil
+	}
+	return false, hint.Wrap(fmt.Errorf("invalid %s %q: want 1 or 0", TokenCacheEnv, s),
+		"set "+TokenCacheEnv+"=0 to turn the token cache off, or unset it to keep the cache on")
+}
+
+// tokenCache links the file cache of Key Vault tokens to the Azure CLI and to
+// the pipeline. It remembers the last request that went through the cache
+// and the last token that az returned, so that a 401 can drop the cached
+// token and retry only when the rejected token came from the cache file.
+type tokenCache struct {
+	cache  *tokencache.Credential
+	logger *slog.Logger
+
+	mu sync.Mutex
+	// request is the last request passed to the cache.
+	request policy.TokenRequestOptions
+	// fetched is the last token that az returned in this process.
+	fetched string
+}
+
+// newTokenCache returns a cache in dir over fetch, which runs az.
+func newTokenCache(fetch func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error), dir string, logger *slog.Logger) *tokenCache {
+	tc := &tokenCache{logger: logger}
+	inner := credentialFunc(func(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+		token, err := fetch(ctx, tro)
+		if err == nil {
+			tc.mu.Lock()
+			tc.fetched = token.Token
+			tc.mu.Unlock()
+		}
+		return token, err
+	})
+	tc.cache = tokencache.New(inner, tokencache.Options{Dir: dir, Fingerprint: azProfileFingerprint, Logger: logger})
+	return tc
+}
+
+func (tc *tokenCache) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tc.mu.Lock()
+	tc.request = tro
+	tc.mu.Unlock()
+	return tc.cache.GetToken(ctx, tro)
+}
+
+// reject drops the cached token after Key Vault rejected token with 401
+// Unauthorized. It reports whether token came from the cache file rather
+// than from az in this process, so that one more attempt, with a token from
+// az, may succeed.
+func (tc *tokenCache) reject(token string) bool {
+	tc.mu.Lock()
+	request, fetched := tc.request, tc.fetched
+	tc.mu.Unlock()
+	if len(request.Scopes) == 0 {
+		return false
+	}
+	if err := tc.cache.Invalidate(request); err != nil {
+		tc.logger.Warn("key vault rejected a cached token that cannot be removed", "error", err)
+	}
+	return token != fetched
+}
+
+// credentialFunc is a function that implements azcore.TokenCredential.
+type credentialFunc func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error)
+
+func (f credentialFunc) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return f(ctx, tro)
+}
+
+// azProfileFingerprint returns the size and modification time of the Azure
+// CLI's azureProfile.json, in $AZURE_CONFIG_DIR or ~/.azure. The Azure CLI
+// (checked in 2.45.0) rewrites that file on `az login`, `az logout` and
+// `az account set`, and not on `az account get-access-token`, so a token
+// cached before one of those commands is not reused after it.
+func azProfileFingerprint() string {
+	dir := os.Getenv("AZURE_CONFIG_DIR")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "no home directory"
+		}
+		dir = filepath.Join(home, ".azure")
+	}
+	info, err := os.Stat(filepath.Join(dir, "azureProfile.json"))
+	if err != nil {
+		return "no azure cli profile"
+	}
+	return fmt.Sprintf("azureProfile.json %d bytes %d", info.Size(), info.ModTime().UnixNano())
+}
+
+// rejectionKey is the context key of a *rejection.
+type rejectionKey struct{}
+
+// rejection records, for one call, whether the last 401 rejected a token
+// that came from the cache file.
+type rejection struct {
+	mu     sync.Mutex
+	cached bool
+}
+
+func (r *rejection) set(cached bool) {
+	r.mu.Lock()
+	r.cached = cached
+	r.mu.Unlock()
+}
+
+func (r *rejection) get() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cached
+}
+
+// cacheRetryPolicy runs once per call, before azcore's retry and Key Vault
+// challenge policies. When the call ends in 401 Unauthorized because Key
+// Vault rejected a token from the cache file, it sends the request once more,
+// so the challenge policy gets a new token from az.
+//
+// The challenge policy alone does not recover in a new process: it sends
+// the unauthenticated probe, gets the cached token on the challenge, and
+// returns the 401 of that token without asking for another one.
+type cacheRetryPolicy struct {
+	logger *slog.Logger
+}
+
+func (p cacheRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
+	r := &rejection{}
+	resp, err := req.Clone(context.WithValue(req.Raw().Context(), rejectionKey{}, r)).Next()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !r.get() {
+		return resp, err
+	}
+
+	p.logger.Info("key vault rejected the cached token; retrying with a token from the azure cli", "method", req.Raw().Method, "path", req.Raw().URL.Path)
+	runtime.Drain(resp)
+	if err := req.RewindBody(); err != nil {
+		return nil, fmt.Errorf("rewinding the request body to retry: %w", err)
+	}
+	return req.Clone(req.Raw().Context()).Next()
+}
+
+// cacheInvalidatePolicy runs for every HTTP request, after the challenge
+// policy has set the token. On 401 Unauthorized to a request that carried a
+// token, it drops the cached token before the challenge policy requests a
+// new one, and records for cacheRetryPolicy where the token came from.
+type cacheInvalidatePolicy struct {
+	cache *tokenCache
+}
+
+func (p cacheInvalidatePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	scheme, token, ok := strings.Cut(req.Raw().Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		// The challenge probe carries no token.
+		return resp, err
+	}
+	cached := p.cache.reject(token)
+	if r, ok := req.Raw().Context().Value(rejectionKey{}).(*rejection); ok {
+		r.set(cached)
+	}
+	return resp, err
 }

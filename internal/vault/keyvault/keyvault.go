@@ -29,6 +29,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 
 	"github.com/totp-cli/totp/internal/hint"
+	"github.com/totp-cli/totp/internal/tokencache"
 	"github.com/totp-cli/totp/internal/vault"
 )
 
@@ -58,6 +59,13 @@ type Options struct {
 	MaxRetryDelay time.Duration
 	// Credential gets the tokens. Nil means the Azure CLI's sign-in.
 	Credential azcore.TokenCredential
+	// TokenCache keeps the Azure CLI's Key Vault access tokens in files, so
+	// that a later run can skip `az` until the token is 5 minutes from
+	// expiry. It applies only when Credential is nil. See package tokencache.
+	TokenCache bool
+	// TokenCacheDir is the directory of the token cache. Empty means
+	// tokencache.DefaultDir.
+	TokenCacheDir string
 	// Transport sends the requests. Nil means azcore's default HTTP client,
 	// which verifies TLS against the system's roots, so SSL_CERT_FILE works
 	// on Linux.
@@ -139,12 +147,13 @@ func Open(vaultURL string, opts Options) (*Vault, error) {
 	}
 
 	cred := opts.Credential
+	var tokens *tokenCache
 	if cred == nil {
-		cli, err := newCLICredential(opts.TenantID, cliTimeout, logger)
+		cli, err := newCLICredential(opts.TenantID, cliTimeout, tokenCacheDir(opts, logger), logger)
 		if err != nil {
 			return nil, err
 		}
-		cred = cli
+		cred, tokens = cli, cli.cache
 	}
 	recorder := &tenantRecorder{cred: cred}
 
@@ -178,12 +187,34 @@ func Open(vaultURL string, opts Options) (*Vault, error) {
 		},
 		DisableChallengeResourceVerification: custom,
 	}
+	if tokens != nil {
+		clientOpts.PerCallPolicies = append(clientOpts.PerCallPolicies, cacheRetryPolicy{logger: logger})
+		clientOpts.PerRetryPolicies = append(clientOpts.PerRetryPolicies, cacheInvalidatePolicy{cache: tokens})
+	}
 	client, err := azsecrets.NewClient(v.url, recorder, clientOpts)
 	if err != nil {
 		return nil, fmt.Errorf("creating the key vault client for %s: %w", v.url, err)
 	}
 	v.client = client
 	return v, nil
+}
+
+// tokenCacheDir returns the token cache's directory, or "" when the cache is
+// off. When the user's cache directory is unknown, the cache is off and a
+// warning is logged, because every command still works without it.
+func tokenCacheDir(opts Options, logger *slog.Logger) string {
+	if !opts.TokenCache {
+		return ""
+	}
+	if opts.TokenCacheDir != "" {
+		return opts.TokenCacheDir
+	}
+	dir, err := tokencache.DefaultDir()
+	if err != nil {
+		logger.Warn("token cache off", "error", err)
+		return ""
+	}
+	return dir
 }
 
 // String names the vault, such as "key vault https://myvault.vault.azure.net/".
