@@ -116,7 +116,7 @@ func (o *addOptions) run(ctx context.Context, cmd *cobra.Command) error {
 		reqs = append(reqs, account.AddRequest{Name: name, Key: it.Key, Source: it.Source})
 	}
 	if o.name != "" && len(reqs)+failed > 1 {
-		return usageErrorf("--name applies to one account, but the input holds %d", len(reqs)+failed)
+		return usageErrorf("--name applies to one account, but the input contains %d", len(reqs)+failed)
 	}
 
 	if len(reqs) > 0 {

@@ -165,8 +165,8 @@ func (o *exportOptions) read(ctx context.Context) ([]account.Account, []totp.Key
 	return accounts, keys, nil
 }
 
-// confirm asks before secrets are printed: on a terminal a yes/no question,
-// elsewhere --yes is required.
+// confirm requests confirmation before secrets are printed: a yes/no question
+// on a terminal, and --yes elsewhere.
 func (o *exportOptions) confirm(n int) error {
 	if o.yes {
 		return nil
@@ -271,7 +271,7 @@ func (o *exportOptions) write(items []exportItem) error {
 	return nil
 }
 
-// writeQRFiles writes one PNG a item into dir, readable by the user only.
+// writeQRFiles writes one PNG file per item into dir, readable by the user only.
 func writeQRFiles(dir string, items []exportItem, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err

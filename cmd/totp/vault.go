@@ -105,8 +105,8 @@ func (g *globalOptions) openLocal(path string) (vault.Vault, error) {
 }
 
 // passphraseFunc returns the passphrase source of the local vault at path:
-// TOTP_PASSPHRASE, else a prompt on the terminal, which asks twice when the
-// file is being created.
+// TOTP_PASSPHRASE, else a prompt on the terminal, which requests the
+// passphrase twice when the file is being created.
 func (g *globalOptions) passphraseFunc(path string) func(creating bool) ([]byte, error) {
 	return func(creating bool) ([]byte, error) {
 		if p := g.Getenv("TOTP_PASSPHRASE"); p != "" {
@@ -163,9 +163,9 @@ func (g *globalOptions) openKeyVault(value, source string, cfg *config.Config) (
 	})
 }
 
-// tokenCache reports whether Key Vault access tokens are cached across runs:
-// not with --no-token-cache, else as TOTP_TOKEN_CACHE, then the config key
-// token-cache say, and on when nothing says.
+// tokenCache reports whether Key Vault access tokens are cached across runs.
+// --no-token-cache turns the cache off; otherwise TOTP_TOKEN_CACHE decides,
+// then the config key token-cache, and the cache is on when neither is set.
 func (g *globalOptions) tokenCache(cfg *config.Config) (bool, error) {
 	if g.noTokenCache {
 		return false, nil

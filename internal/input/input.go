@@ -26,7 +26,7 @@ const MaxTextSize = 16 << 20
 
 // Item is one account read from an input, or the error that stopped it.
 type Item struct {
-	// Source says where the item came from, for messages.
+	// Source names where the item came from, for messages.
 	Source string
 	// Name is the account's secret name when the input gives one (a totp
 	// JSON backup), else "".

@@ -36,7 +36,7 @@ func (r *Reader) readMigration(source, uri string) []Item {
 		items = append(items, Item{Source: source, Err: fmt.Errorf("%s: %w", source, e)})
 	}
 	if len(items) == 0 {
-		items = append(items, Item{Source: source, Err: fmt.Errorf("%s: the export holds no account", source)})
+		items = append(items, Item{Source: source, Err: fmt.Errorf("%s: the export contains no account", source)})
 	}
 	return items
 }
