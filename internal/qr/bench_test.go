@@ -23,7 +23,7 @@ func benchmarkDecode(b *testing.B, name string, wantTexts int) {
 	}
 }
 
-// 530x530 PNG rendered by qrencode.
+// 328x328 PNG rendered by qrencode.
 func BenchmarkDecodeSmall(b *testing.B) { benchmarkDecode(b, "clean.png", 1) }
 
 // 1920x1080 PNG screenshot of a settings page.

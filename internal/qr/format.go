@@ -24,19 +24,32 @@ type format struct {
 	match  func(head []byte) bool
 	config func(io.Reader) (image.Config, error)
 	decode func(io.Reader) (image.Image, error)
+	// complete reports whether a file ends the way a whole file of the
+	// format does. It is nil for formats without such an end.
+	complete func(data []byte) bool
 }
 
 var formats = []format{
-	{"PNG", hasPrefix("\x89PNG\r\n\x1a\n"), png.DecodeConfig, png.Decode},
-	{"JPEG", hasPrefix("\xff\xd8\xff"), jpeg.DecodeConfig, jpeg.Decode},
-	{"GIF", isGIF, gif.DecodeConfig, gif.Decode},
-	{"BMP", isBMP, bmp.DecodeConfig, bmp.Decode},
-	{"TIFF", isTIFF, tiff.DecodeConfig, tiff.Decode},
-	{"WebP", isWebP, webp.DecodeConfig, webp.Decode},
+	{"PNG", hasPrefix("\x89PNG\r\n\x1a\n"), png.DecodeConfig, png.Decode, hasSuffix("IEND\xaeB`\x82")},
+	{"JPEG", hasPrefix("\xff\xd8\xff"), jpeg.DecodeConfig, jpeg.Decode, hasSuffix("\xff\xd9")},
+	{"GIF", isGIF, gif.DecodeConfig, gif.Decode, hasSuffix(";")},
+	{"BMP", isBMP, bmp.DecodeConfig, bmp.Decode, nil},
+	{"TIFF", isTIFF, tiff.DecodeConfig, tiff.Decode, nil},
+	{"WebP", isWebP, webp.DecodeConfig, webp.Decode, riffComplete},
 }
 
 func hasPrefix(magic string) func([]byte) bool {
 	return func(head []byte) bool { return bytes.HasPrefix(head, []byte(magic)) }
+}
+
+func hasSuffix(end string) func([]byte) bool {
+	return func(data []byte) bool { return bytes.HasSuffix(data, []byte(end)) }
+}
+
+// riffComplete checks that data is at least as long as the size in its RIFF
+// header.
+func riffComplete(data []byte) bool {
+	return len(data) >= 8 && uint64(len(data)) >= 8+uint64(binary.LittleEndian.Uint32(data[4:8]))
 }
 
 func isGIF(head []byte) bool {
@@ -68,8 +81,9 @@ func isWebP(head []byte) bool {
 }
 
 // IsImage reports whether head, the first bytes of a file or stream, starts
-// like a PNG, JPEG, GIF, BMP, TIFF or WebP image. 32 bytes are enough to tell.
-// It checks only the signature, so Decode can still reject the data.
+// like a PNG, JPEG, GIF, BMP, TIFF or WebP image. It looks at no more than
+// the first 18 bytes, and only at the signature, so Decode can still reject
+// the data.
 func IsImage(head []byte) bool {
 	return sniff(head) != nil
 }
@@ -100,7 +114,7 @@ func decodeImage(data []byte) (image.Image, error) {
 
 	cfg, err := safeConfig(f, data)
 	if err != nil {
-		return nil, decodeError(f, err)
+		return nil, decodeError(f, data, err)
 	}
 	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
 		return nil, err
@@ -108,7 +122,7 @@ func decodeImage(data []byte) (image.Image, error) {
 
 	img, err := safeDecode(f, data)
 	if err != nil {
-		return nil, decodeError(f, err)
+		return nil, decodeError(f, data, err)
 	}
 	return img, nil
 }
@@ -126,15 +140,20 @@ func checkDimensions(w, h int) error {
 	return nil
 }
 
-func decodeError(f *format, err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("decoding %s image: file is truncated: %w", f.name, err)
+// decodeError describes a decoder error. Decoders report a truncated file in
+// many ways ("unexpected EOF", "not enough pixel data", "short Huffman
+// data"). A file that ran out of data or lacks the end of its format is
+// therefore called truncated or damaged, whatever the decoder's message.
+func decodeError(f *format, data []byte, err error) error {
+	eof := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	if eof || (f.complete != nil && !f.complete(data)) {
+		return fmt.Errorf("decoding %s image: file is truncated or damaged: %w", f.name, err)
 	}
 	return fmt.Errorf("decoding %s image: %w", f.name, err)
 }
 
-// errDecoderPanic reports a panic inside an image decoder or gozxing, which
-// is a bug in that library that a malformed file can trigger.
+// errDecoderPanic reports a panic inside an image decoder: a bug in the
+// decoder that a malformed file can trigger.
 var errDecoderPanic = errors.New("decoder failed on malformed data")
 
 func safeConfig(f *format, data []byte) (cfg image.Config, err error) {

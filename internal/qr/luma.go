@@ -140,8 +140,9 @@ func fillFromAny(out *luma, img image.Image) []byte {
 	return alpha
 }
 
-// composite turns premultiplied luminance into an opaque image over a white
-// or black background, whichever contrasts with the visible pixels.
+// composite turns premultiplied luminance into an opaque image over a black
+// background when the visible pixels average lighter than 160, else over a
+// white one.
 func composite(l *luma, alpha []byte) {
 	var sumLum, sumAlpha uint64
 	for i, a := range alpha {
@@ -158,7 +159,7 @@ func composite(l *luma, alpha []byte) {
 	}
 }
 
-// mean returns the average luminance, sampling at most about 64k pixels.
+// mean returns the average luminance, sampling about 65,536 pixels.
 func (l *luma) mean() int {
 	step := len(l.pix)/65536 + 1
 	var sum, n int
@@ -179,29 +180,35 @@ func (l *luma) resize(w, h int) *luma {
 	xTaps := areaTaps(l.w, w)
 	yTaps := areaTaps(l.h, h)
 
-	// Resample rows into tmp, then columns into out.
+	// Resample rows into tmp, then columns into out, adding whole rows of
+	// tmp so that memory is read in order.
 	tmp := make([]float32, w*l.h)
 	for y := 0; y < l.h; y++ {
 		src := l.pix[y*l.w : (y+1)*l.w]
 		dst := tmp[y*w : (y+1)*w]
 		for x, t := range xTaps {
+			in := src[t.first : t.first+len(t.weights)]
 			var sum float32
 			for i, wt := range t.weights {
-				sum += wt * float32(src[t.first+i])
+				sum += wt * float32(in[i])
 			}
 			dst[x] = sum
 		}
 	}
 
 	out := newLuma(w, h)
+	acc := make([]float32, w)
 	for y, t := range yTaps {
-		dst := out.pix[y*w : (y+1)*w]
-		for x := range dst {
-			var sum float32
-			for i, wt := range t.weights {
-				sum += wt * tmp[(t.first+i)*w+x]
+		clear(acc)
+		for i, wt := range t.weights {
+			row := tmp[(t.first+i)*w : (t.first+i+1)*w]
+			for x, v := range row {
+				acc[x] += wt * v
 			}
-			dst[x] = clamp8(sum)
+		}
+		dst := out.pix[y*w : (y+1)*w]
+		for x, v := range acc {
+			dst[x] = clamp8(v)
 		}
 	}
 	return out
@@ -296,8 +303,8 @@ func (l *luma) sharpened(r int, amount float32) *luma {
 	return out
 }
 
-// boxMean stores in out the mean of the values at index i-r to i+r, with
-// indexes clamped to the n values that at returns.
+// boxMean stores in out[i] the mean of at(i-r) to at(i+r), for i from 0 to
+// n-1, clamping the indexes to that range.
 func boxMean(n, r int, at func(int) float32, out []float32) {
 	var sum float32
 	for i := -r; i <= r; i++ {

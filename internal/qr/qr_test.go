@@ -145,9 +145,9 @@ func gifBomb(w, h uint16) []byte {
 	b := []byte("GIF89a")
 	b = binary.LittleEndian.AppendUint16(b, w)
 	b = binary.LittleEndian.AppendUint16(b, h)
-	b = append(b, 0x80, 0, 0)                // global colour table of 2 entries
-	b = append(b, 0, 0, 0, 255, 255, 255)    // black, white
-	b = append(b, ',', 0, 0, 0, 0)           // image descriptor at 0,0
+	b = append(b, 0x80, 0, 0)             // global colour table of 2 entries
+	b = append(b, 0, 0, 0, 255, 255, 255) // black, white
+	b = append(b, ',', 0, 0, 0, 0)        // image descriptor at 0,0
 	b = binary.LittleEndian.AppendUint16(b, w)
 	b = binary.LittleEndian.AppendUint16(b, h)
 	b = append(b, 0, 2, 2, 0x4c, 0x01, 0, ';') // no local table, LZW data, trailer
@@ -178,8 +178,11 @@ func readTestImage(t *testing.T, name string) []byte {
 }
 
 func TestDecodeBadInput(t *testing.T) {
+	half := func(name string) []byte {
+		data := readTestImage(t, name)
+		return data[:len(data)/2]
+	}
 	png := readTestImage(t, "clean.png")
-	jpeg := readTestImage(t, "clean.jpg")
 	random := []byte("\x89PNG\r\n\x1a\n")
 	for i := 0; len(random) < 4096; i++ {
 		random = append(random, byte(i*7919>>3))
@@ -193,16 +196,21 @@ func TestDecodeBadInput(t *testing.T) {
 		{"empty", nil, []string{"image is empty (0 bytes)"}},
 		{"text", []byte("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n"),
 			[]string{"not a supported image", "PNG, JPEG, GIF, BMP, TIFF or WebP"}},
-		{"truncated PNG", png[:len(png)/2], []string{"decoding PNG image: file is truncated"}},
-		{"PNG header only", png[:33], []string{"decoding PNG image: file is truncated"}},
-		{"truncated JPEG", jpeg[:len(jpeg)/2], []string{"decoding JPEG image: file is truncated"}},
+		{"truncated PNG", half("clean.png"), []string{"decoding PNG image: file is truncated or damaged"}},
+		{"PNG header only", png[:33], []string{"decoding PNG image: file is truncated or damaged"}},
+		{"truncated JPEG", half("clean.jpg"), []string{"decoding JPEG image: file is truncated or damaged"}},
+		{"truncated progressive JPEG", half("variant-progressive.jpg"), []string{"decoding JPEG image: file is truncated or damaged"}},
+		{"truncated GIF", half("clean.gif"), []string{"decoding GIF image: file is truncated or damaged"}},
+		{"truncated BMP", half("clean.bmp"), []string{"decoding BMP image: file is truncated or damaged"}},
+		{"truncated TIFF", half("clean.tif"), []string{"decoding TIFF image: file is truncated or damaged"}},
+		{"truncated WebP", half("clean.webp"), []string{"decoding WebP image: file is truncated or damaged"}},
 		{"PNG bomb", pngBomb(100000, 100000),
 			[]string{"image is 100000x100000 pixels (10000.0 megapixels)", "more than the 50-megapixel limit"}},
 		{"PNG just over the limit", pngBomb(10000, 5001), []string{"(50.0 megapixels), more than the 50-megapixel limit"}},
 		{"GIF bomb", gifBomb(65535, 65535), []string{"image is 65535x65535 pixels"}},
 		{"BMP bomb", bmpBomb(1<<20, 1<<20), []string{"image is 1048576x1048576 pixels"}},
-		{"random bytes after PNG magic", random, []string{"decoding PNG image: png: invalid format"}},
-		{"PNG of zero width", pngBomb(0, 10), []string{"decoding PNG image"}},
+		{"random bytes after PNG magic", random, []string{"decoding PNG image: file is truncated or damaged"}},
+		{"PNG of zero width", pngBomb(0, 10), []string{"decoding PNG image: png: invalid format: non-positive dimension"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,7 +286,7 @@ func TestDecodeFileErrors(t *testing.T) {
 	}{
 		{"missing", filepath.Join(dir, "missing.png"), []string{`reading QR code from "` + filepath.Join(dir, "missing.png") + `"`}},
 		{"directory", dir, []string{"is a directory, not an image file"}},
-		{"too large", large, []string{"image is 64.0 MiB, larger than the 64 MiB limit"}},
+		{"too large", large, []string{"image is 67108865 bytes, more than the 64 MiB limit"}},
 		{"empty", empty, []string{`empty.png": image is empty (0 bytes)`}},
 	}
 	for _, tt := range tests {

@@ -7,12 +7,12 @@
 //	mkimages images -codes DIR -out DIR
 //
 // The images subcommand reads the codes that qrencode wrote to the codes
-// directory as one pixel per module without a quiet zone, draws the test
-// images from them, converts some with ImageMagick's convert, writes
-// manifest.tsv (file, then the expected texts in reading order) and checks
-// every image with zbarimg, writing its results to zbarimg.tsv. Every secret
-// in the payloads is made up. The output is deterministic for given tool
-// versions.
+// directory, one pixel per module without a quiet zone, and draws the test
+// images from them. It converts some with ImageMagick's convert and writes
+// manifest.tsv: the file, then the expected texts in reading order. Then it
+// checks every image with zbarimg and writes the results to zbarimg.tsv.
+// Every secret in the payloads is made up. The output is deterministic for
+// given versions of the tools.
 package main
 
 import (
@@ -215,7 +215,9 @@ func (g *generator) convert(file string, img image.Image, options []string, pref
 	}
 	tmp.Close()
 
-	args := append([]string{tmp.Name()}, options...)
+	// PNG files get no time chunks, so that the output is the same on every
+	// run.
+	args := append([]string{tmp.Name(), "-define", "png:exclude-chunks=date,time"}, options...)
 	args = append(args, prefix+filepath.Join(g.out, file))
 	if out, err := exec.Command("convert", args...).CombinedOutput(); err != nil {
 		log.Fatalf("convert %s: %v\n%s", file, err, out)
@@ -238,50 +240,77 @@ func (g *generator) writeManifest() {
 	}
 }
 
+// zbarConfigs are the zbarimg settings compared: the defaults, and with the
+// search for inverted codes (light on dark) that is off by default.
+var zbarConfigs = []struct {
+	name string
+	args []string
+}{
+	{"zbarimg", nil},
+	{"zbarimg -Stest-inverted", []string{"-Stest-inverted"}},
+}
+
 // checkZbar runs zbarimg on every image and records whether it read exactly
-// the expected texts, in any order. zbarimg runs in binary mode because it
-// otherwise guesses a legacy encoding for UTF-8 text. In that mode it
-// prints the texts one after the other with no separator, so the output is
-// split by matching the expected texts against its start.
+// the expected texts, in any order.
 func (g *generator) checkZbar() {
 	var b strings.Builder
-	b.WriteString("# file\tzbarimg result\tcodes read/expected\n")
-	ok := 0
-	for _, e := range g.manifest {
-		cmd := exec.Command("zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", filepath.Join(g.out, e.file))
-		out, _ := cmd.Output()
-		rest := string(out)
-		read := 0
-		for rest != "" {
-			i := slices.IndexFunc(e.texts, func(t string) bool { return strings.HasPrefix(rest, t) })
-			if i < 0 {
-				break
-			}
-			rest = strings.TrimPrefix(rest, e.texts[i])
-			read++
-		}
-
-		status := "ok"
-		switch {
-		case rest != "":
-			status = "wrong text"
-		case read == 0 && len(e.texts) > 0:
-			status = "missed"
-		case read < len(e.texts):
-			status = "partial"
-		case read > len(e.texts):
-			status = "duplicate"
-		}
-		if status == "ok" {
-			ok++
-		}
-		fmt.Fprintf(&b, "%s\t%s\t%d/%d\n", e.file, status, read, len(e.texts))
+	b.WriteString("# file")
+	for _, c := range zbarConfigs {
+		b.WriteString("\t" + c.name + ": result, codes read/expected")
 	}
-	fmt.Fprintf(&b, "# zbarimg read %d of %d images exactly\n", ok, len(g.manifest))
-	fmt.Printf("zbarimg read %d of %d images exactly\n", ok, len(g.manifest))
+	b.WriteString("\n")
+
+	ok := make([]int, len(zbarConfigs))
+	for _, e := range g.manifest {
+		b.WriteString(e.file)
+		for i, c := range zbarConfigs {
+			status, read := zbarRead(filepath.Join(g.out, e.file), c.args, e.texts)
+			if status == "ok" {
+				ok[i]++
+			}
+			fmt.Fprintf(&b, "\t%s %d/%d", status, read, len(e.texts))
+		}
+		b.WriteString("\n")
+	}
+	for i, c := range zbarConfigs {
+		summary := fmt.Sprintf("%s read %d of %d images exactly", c.name, ok[i], len(g.manifest))
+		fmt.Fprintf(&b, "# %s\n", summary)
+		fmt.Println(summary)
+	}
 	if err := os.WriteFile(filepath.Join(g.out, "zbarimg.tsv"), []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// zbarRead runs zbarimg on path and compares its output with want. zbarimg
+// runs in binary mode because it otherwise guesses a legacy encoding for
+// UTF-8 text. In that mode it prints the texts one after the other with no
+// separator, so the output is split by matching the expected texts against
+// its start.
+func zbarRead(path string, extra []string, want []string) (status string, read int) {
+	args := append([]string{"--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary"}, extra...)
+	out, _ := exec.Command("zbarimg", append(args, path)...).Output()
+	rest := string(out)
+	for rest != "" {
+		i := slices.IndexFunc(want, func(t string) bool { return strings.HasPrefix(rest, t) })
+		if i < 0 {
+			break
+		}
+		rest = strings.TrimPrefix(rest, want[i])
+		read++
+	}
+
+	switch {
+	case rest != "":
+		return "wrong-text", read
+	case read == 0 && len(want) > 0:
+		return "missed", read
+	case read < len(want):
+		return "partial", read
+	case read > len(want):
+		return "duplicate", read
+	}
+	return "ok", read
 }
 
 func gray(v uint8) color.NRGBA { return color.NRGBA{v, v, v, 255} }

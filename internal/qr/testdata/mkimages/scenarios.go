@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"log"
@@ -21,6 +22,7 @@ func (g *generator) run() {
 	g.several()
 	g.photos(rng)
 	g.special()
+	g.hard(rng)
 	g.variants()
 	g.negatives(rng)
 
@@ -126,8 +128,8 @@ func (g *generator) screenshots() {
 	place(darkWhite, g.code("github"), panel.Min.X+32, panel.Min.Y+140, 6, plain)
 	g.save("screenshot-dark-whitecode.png", darkWhite, 0, "github")
 
-	// A 4K screen with a code of 3 pixels per module, which the first,
-	// shrunk view makes too small to read.
+	// A 4K screen with a code of 3 pixels per module, which the first view,
+	// shrunk to a third, turns into 1 pixel per module.
 	wide, panel := appWindow(3840, 2160, lightTheme, "Security settings")
 	place(wide, g.code("gitlab"), panel.Min.X+32, panel.Min.Y+140, 3, plain)
 	g.save("screenshot-4k.png", wide, 0, "gitlab")
@@ -236,7 +238,7 @@ func (g *generator) photos(rng *rand.Rand) {
 }
 
 // special saves transparent and coloured codes, a dense export code and a
-// message split over three codes.
+// message split over four codes.
 func (g *generator) special() {
 	for _, c := range []struct {
 		file, name string
@@ -310,6 +312,35 @@ func row(codes []matrix, module int) *image.NRGBA {
 		drawCode(img, m, rectQuad(float64(i*side), 0, float64(side), 0), plain)
 	}
 	return img
+}
+
+// hard saves images that only the later attempts of the decoder read:
+// heavy blur (sharpening), heavy noise and low contrast (global threshold),
+// a strongly tilted screen and a blurry enlargement of a dense code.
+func (g *generator) hard(rng *rand.Rand) {
+	for _, sigma := range []float64{3.5, 4} {
+		g.save(fmt.Sprintf("hard-blur-%.1f.png", sigma), gaussianBlur(codeImage(g.code("bank"), 6, plain), sigma), 0, "bank")
+	}
+
+	noisy := codeImage(g.code("aws"), 4, darkMode)
+	addNoise(noisy, 70, rng)
+	g.save("hard-noise.png", noisy, 0, "aws")
+
+	faint := codeStyle{fg: gray(0x88), bg: gray(0xb0), quiet: 4}
+	g.save("hard-contrast.png", codeImage(g.code("hotp"), 5, faint), 0, "hotp")
+
+	screen, panel := appWindow(1024, 640, lightTheme, "Security")
+	place(screen, g.code("hotp"), panel.Min.X+40, panel.Min.Y+130, 4, plain)
+	photo := photograph(screen, photoOptions{
+		w: 1600, h: 1200,
+		screen: [4][2]float64{{300, 100}, {1300, 100}, {1550, 1100}, {50, 1100}},
+		blur:   1, noise: 5, grid: 0.3, light: 0.9,
+	}, rng)
+	g.save("hard-tilted.jpg", photo, 70, "hotp")
+
+	tiny := codeImage(g.code("migration"), 1, plain)
+	side := tiny.Bounds().Dx() * 5
+	g.save("hard-upscaled.png", gaussianBlur(resizeBilinear(tiny, side, side), 2.5), 0, "migration")
 }
 
 // variants saves a plain code in encodings that only ImageMagick writes.

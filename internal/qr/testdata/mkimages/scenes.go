@@ -71,7 +71,7 @@ func appWindow(w, h int, th theme, heading string) (*image.NRGBA, image.Rectangl
 // photoOptions describes a simulated camera shot of a screen.
 type photoOptions struct {
 	w, h   int
-	screen [4][2]float64 // where the screen's corners land in the photo
+	screen [4][2]float64 // positions of the screen's corners in the photo
 	blur   float64       // Gaussian blur, in photo pixels
 	noise  float64       // sensor noise, standard deviation in 8-bit levels
 	grid   float64       // strength of the screen's pixel grid, 0 to 1, which causes moire

@@ -14,7 +14,7 @@ import (
 // symbol is one decoded QR code.
 type symbol struct {
 	text string
-	// quad holds the corners of the code with a one-module margin, in
+	// quad contains the corners of the code with a one-module margin, in
 	// source image coordinates.
 	quad [4]point
 	// sequence and parity come from a structured-append header (a message
@@ -30,6 +30,16 @@ func (s symbol) center() point {
 		c.y += p.y / 4
 	}
 	return c
+}
+
+// height returns the vertical extent of the code.
+func (s symbol) height() float64 {
+	lo, hi := s.quad[0].y, s.quad[0].y
+	for _, p := range s.quad[1:] {
+		lo = math.Min(lo, p.y)
+		hi = math.Max(hi, p.y)
+	}
+	return hi - lo
 }
 
 func (s symbol) contains(p point) bool {
@@ -54,20 +64,34 @@ func (v view) toView(p point) point {
 	return point{p.x*v.scale + float64(v.pad), p.y*v.scale + float64(v.pad)}
 }
 
-// scanResult is what one attempt found in a view.
+// scanResult holds the codes that one view read and the triples it could
+// not read.
 type scanResult struct {
 	symbols []symbol
-	// unread holds finder-pattern triples that look like a code but did
-	// not decode, as the centers of their three finder patterns in source
-	// image coordinates.
+	// unread contains the finder-pattern triples that look like a code but
+	// did not decode, as the centers of their three finder patterns in
+	// source image coordinates.
 	unread [][3]point
 }
 
-// scanView looks for codes in v: first for every code with gozxing's
-// multi-code detector, then, if that reads nothing, for the single most
-// likely code with the standard detector, which tolerates more skew, and
-// finally for a code that fills the whole view. A panic inside gozxing
-// ends the attempt with nothing found.
+// Limits on gozxing's work in one view. Its finder-pattern selection
+// compares every triple of candidates and tries to decode every triple that
+// forms a right isosceles triangle. An image tiled with finder patterns can
+// therefore keep it busy for hours: on a 2-core test machine, a grid of 400
+// took 94 seconds without these limits, and 0.2 seconds with them.
+const (
+	// maxCandidates is the most finder-pattern candidates a view may have.
+	// A view with more is skipped. Each code has three, so 150 leaves room
+	// for dozens of codes and noise.
+	maxCandidates = 150
+	// maxTriples is the most candidate triples decoded in one view.
+	maxTriples = 40
+)
+
+// scanView looks for codes in v with three of gozxing's readers, until one
+// reads something: the multi-code detector, the standard detector, which
+// tolerates more skew, and the reader for a code that fills the whole view.
+// A panic inside gozxing ends the attempt with nothing found.
 func scanView(v view, tryHarder, global bool) (res scanResult) {
 	defer func() {
 		if recover() != nil {
@@ -98,6 +122,9 @@ func scanView(v view, tryHarder, global bool) (res scanResult) {
 	if tryHarder {
 		hints[gozxing.DecodeHintType_TRY_HARDER] = true
 	}
+	if countCandidates(matrix, tryHarder, maxCandidates) > maxCandidates {
+		return scanResult{}
+	}
 
 	res = scanMulti(v, matrix, hints)
 	if len(res.symbols) > 0 {
@@ -113,6 +140,9 @@ func scanView(v view, tryHarder, global bool) (res scanResult) {
 	return res
 }
 
+// scanMulti reads the codes of the finder-pattern triples that the
+// multi-code finder pairs up, and returns the triples that did not decode
+// as unread.
 func scanMulti(v view, matrix *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) scanResult {
 	var res scanResult
 	infos, err := multidetector.NewMultiFinderPatternFinder(matrix, nil).FindMulti(hints)
@@ -122,7 +152,7 @@ func scanMulti(v view, matrix *gozxing.BitMatrix, hints map[gozxing.DecodeHintTy
 
 	det := detector.NewDetector(matrix)
 	dec := decoder.NewDecoder()
-	for _, info := range infos {
+	for _, info := range infos[:min(len(infos), maxTriples)] {
 		s, ok := detectAndDecode(v, det, dec, info, hints)
 		if ok {
 			res.symbols = append(res.symbols, s)
@@ -137,6 +167,55 @@ func scanMulti(v view, matrix *gozxing.BitMatrix, hints map[gozxing.DecodeHintTy
 	return res
 }
 
+// countCandidates returns the number of finder-pattern candidates in m. It
+// stops after the row that takes the count over limit, because gozxing's
+// candidate search slows down as the count grows. It scans the rows the way
+// gozxing's multi-code finder does, with the exported parts of its row scan.
+func countCandidates(m *gozxing.BitMatrix, tryHarder bool, limit int) int {
+	finder := detector.NewFinderPatternFinder(m, nil)
+	height, width := m.GetHeight(), m.GetWidth()
+	skip := 3 * height / (4 * detector.FinderPatternFinder_MAX_MODULES)
+	if skip < detector.FinderPatternFinder_MIN_SKIP || tryHarder {
+		skip = detector.FinderPatternFinder_MIN_SKIP
+	}
+
+	counts := make([]int, 5)
+	for y := skip - 1; y < height; y += skip {
+		clear(counts)
+		state := 0
+		for x := 0; x < width; x++ {
+			switch {
+			case m.Get(x, y):
+				if state&1 == 1 {
+					state++
+				}
+				counts[state]++
+			case state&1 == 1:
+				counts[state]++
+			case state < 4:
+				state++
+				counts[state]++
+			case detector.FinderPatternFinder_foundPatternCross(counts) && finder.HandlePossibleCenter(counts, y, x):
+				state = 0
+				clear(counts)
+			default:
+				detector.FinderPatternFinder_doShiftCounts2(counts)
+				state = 3
+			}
+		}
+		if detector.FinderPatternFinder_foundPatternCross(counts) {
+			finder.HandlePossibleCenter(counts, y, width)
+		}
+		if n := len(finder.GetPossibleCenters()); n > limit {
+			return n
+		}
+	}
+	return len(finder.GetPossibleCenters())
+}
+
+// scanSingle reads the code of the triple that gozxing's standard finder
+// picks. Unlike the multi-code finder, which drops triples whose sides
+// differ by 10% or more, it takes the most nearly right isosceles triple.
 func scanSingle(v view, matrix *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) (symbol, bool) {
 	info, err := detector.NewFinderPatternFinder(matrix, nil).Find(hints)
 	if err != nil {
@@ -147,7 +226,7 @@ func scanSingle(v view, matrix *gozxing.BitMatrix, hints map[gozxing.DecodeHintT
 
 // scanPure reads a view that shows nothing but one upright code, such as a
 // code cropped without a quiet zone. gozxing does not return the position of
-// such a code, so the whole view stands for it.
+// such a code, so the whole view is used as its position.
 func scanPure(v view, bitmap *gozxing.BinaryBitmap) (symbol, bool) {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true}
 	result, err := qrcode.NewQRCodeReader().Decode(bitmap, hints)
@@ -166,6 +245,7 @@ func scanPure(v view, bitmap *gozxing.BinaryBitmap) (symbol, bool) {
 	return s, true
 }
 
+// detectAndDecode samples the module grid that info outlines and decodes it.
 func detectAndDecode(v view, det *detector.Detector, dec *decoder.Decoder, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]interface{}) (symbol, bool) {
 	detected, err := det.ProcessFinderPatternInfo(info)
 	if err != nil {
@@ -206,103 +286,4 @@ func codeQuad(v view, detected *common.DetectorResult) [4]point {
 		q[i] = v.toSource(corners[2*i], corners[2*i+1])
 	}
 	return q
-}
-
-// filter is a preprocessing step of an attempt.
-type filter int
-
-const (
-	noFilter filter = iota
-	// blurFilter removes single-pixel noise and fine moire.
-	blurFilter
-	// sharpenFilter restores the contrast of small modules in a blurred
-	// image.
-	sharpenFilter
-)
-
-// attempt is one way of looking at the image. Each attempt runs twice, on
-// the view and on its inverse, because gozxing reads only dark modules on a
-// light background.
-type attempt struct {
-	scale     float64 // view size relative to the source
-	filter    filter
-	tryHarder bool
-	global    bool // GlobalHistogramBinarizer instead of HybridBinarizer
-	pad       bool
-}
-
-// Sizes that the plan resamples to, as the longer side in pixels.
-const (
-	// maxNativeSide is the largest image looked at in full first. Screenshots
-	// up to 2048 pixels wide keep their small codes sharp this way.
-	maxNativeSide = 2048
-	// workingSide is the size that larger images, photos mostly, are first
-	// shrunk to: big enough for a code that fills a tenth of the picture,
-	// small enough to be fast, and the averaging smooths sensor noise and
-	// moire.
-	workingSide = 1280
-	// minSide is the size that smaller images are enlarged to, so that
-	// modules of one or two pixels become several.
-	minSide = 400
-	// smallSide is the size of the smallest view of a larger image. Shrinking
-	// a photo this far straightens the edges that perspective and moire
-	// bend.
-	smallSide = 640
-)
-
-// plan returns the attempts for a w by h image, cheapest and most likely
-// first. The plan depends only on the image size, so the total work is
-// bounded: there are at most 9 attempts, and every view has at most
-// maxNativeSide pixels on its longer side, except one full-resolution view
-// of an image of up to 4096 pixels.
-func plan(w, h int) []attempt {
-	long := max(w, h)
-	switch {
-	case long > maxNativeSide:
-		primary := workingSide / float64(long)
-		out := []attempt{
-			{scale: primary},
-			{scale: maxNativeSide / float64(long), tryHarder: true},
-			{scale: primary, tryHarder: true},
-			{scale: primary, tryHarder: true, filter: blurFilter},
-		}
-		if long <= 2*maxNativeSide {
-			out = append(out, attempt{scale: 1, tryHarder: true})
-		}
-		return append(out,
-			attempt{scale: smallSide / float64(long), tryHarder: true},
-			attempt{scale: primary, tryHarder: true, filter: sharpenFilter},
-			attempt{scale: primary, tryHarder: true, pad: true},
-			attempt{scale: primary, tryHarder: true, global: true})
-
-	case long < minSide:
-		up := math.Ceil(minSide / float64(long))
-		return []attempt{
-			{scale: 1},
-			{scale: up, tryHarder: true},
-			{scale: up, tryHarder: true, pad: true},
-			{scale: 1, tryHarder: true, filter: sharpenFilter},
-			{scale: up + 1, tryHarder: true, filter: blurFilter},
-			{scale: up, tryHarder: true, global: true},
-		}
-
-	default:
-		out := []attempt{
-			{scale: 1},
-			{scale: 1, tryHarder: true},
-			{scale: 1, tryHarder: true, pad: true},
-			{scale: 1, tryHarder: true, filter: blurFilter},
-			{scale: 1, tryHarder: true, filter: sharpenFilter},
-		}
-		if long > 2*smallSide {
-			out = append(out, attempt{scale: 0.5, tryHarder: true})
-		}
-		if long > smallSide*3/2 {
-			out = append(out, attempt{scale: smallSide / float64(long), tryHarder: true})
-		}
-		if long < 2*minSide {
-			out = append(out, attempt{scale: 2, tryHarder: true})
-		}
-		return append(out, attempt{scale: 1, tryHarder: true, global: true})
-	}
 }
