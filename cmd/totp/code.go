@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 	"github.com/totp-cli/totp/internal/totp"
 )
 
@@ -60,6 +61,7 @@ code.`,
 	f.BoolVar(&o.next, "next", false, "show the code of the next period as well")
 	f.BoolVar(&o.json, "json", false, "print a JSON object with the code and the account's details")
 	f.StringVar(&o.at, "at", "", "the code for this moment instead of now: RFC 3339 time or Unix seconds")
+	addClearAfterFlag(cmd, g)
 	return cmd
 }
 
@@ -91,7 +93,7 @@ func (o *codeOptions) run(ctx context.Context) error {
 		return usageErrorf("--watch and --at cannot be used together")
 	}
 
-	a, key, err := o.find(ctx)
+	a, key, err := o.findWithClockCheck(ctx)
 	if err != nil {
 		return err
 	}
@@ -244,7 +246,7 @@ func (o *codeOptions) terminalLine(c codeView) string {
 		b.WriteString(clean(l))
 		b.WriteString("  ")
 	}
-	b.WriteString(bold(GroupCode(c.Code), color))
+	b.WriteString(bold(codefmt.Group(c.Code), color))
 	if c.Key.Type == totp.HOTP {
 		fmt.Fprintf(&b, "  counter %d", c.Counter)
 		return b.String()
@@ -255,46 +257,11 @@ func (o *codeOptions) terminalLine(c codeView) string {
 	if secs <= 5 {
 		left = red(left, color)
 	}
-	fmt.Fprintf(&b, "  %s %s", left, countdownBar(c.Remaining, time.Duration(c.Key.Period)*time.Second, 10))
+	fmt.Fprintf(&b, "  %s %s", left, codefmt.CountdownBar(c.Remaining, time.Duration(c.Key.Period)*time.Second, 10))
 	if c.Next != "" {
-		fmt.Fprintf(&b, "  next %s", GroupCode(c.Next))
+		fmt.Fprintf(&b, "  next %s", codefmt.Group(c.Next))
 	}
 	return b.String()
-}
-
-// GroupCode splits a code into groups for reading: "492039" becomes
-// "492 039", "12345678" becomes "1234 5678". Codes of 5 or fewer characters,
-// such as Steam's, stay whole.
-func GroupCode(code string) string {
-	n := len(code)
-	size := 0
-	switch {
-	case n <= 5:
-		return code
-	case n%3 == 0:
-		size = 3
-	case n%4 == 0:
-		size = 4
-	default:
-		size = (n + 1) / 2
-	}
-	var parts []string
-	for len(code) > size {
-		parts = append(parts, code[:size])
-		code = code[size:]
-	}
-	parts = append(parts, code)
-	return strings.Join(parts, " ")
-}
-
-// countdownBar draws the part of period that remains as width cells.
-func countdownBar(remaining, period time.Duration, width int) string {
-	if period <= 0 {
-		return ""
-	}
-	full := int((remaining*time.Duration(width) + period - 1) / period)
-	full = max(0, min(width, full))
-	return strings.Repeat("█", full) + strings.Repeat("░", width-full)
 }
 
 func bold(s string, color bool) string {

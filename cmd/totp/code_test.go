@@ -178,23 +178,6 @@ func TestCodeWatchPipe(t *testing.T) {
 	}
 }
 
-func TestGroupCode(t *testing.T) {
-	tests := map[string]string{
-		"12345":      "12345",
-		"123456":     "123 456",
-		"1234567":    "1234 567",
-		"12345678":   "1234 5678",
-		"123456789":  "123 456 789",
-		"1234567890": "12345 67890",
-		"2BC4F":      "2BC4F",
-	}
-	for in, want := range tests {
-		if got := GroupCode(in); got != want {
-			t.Errorf("GroupCode(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestParseTime(t *testing.T) {
 	for _, s := range []string{"1700000000", "2023-11-14T22:13:20Z", "2023-11-14T23:13:20+01:00"} {
 		got, err := parseTime(s)

@@ -39,21 +39,23 @@ type Result struct {
 // GetMany reads the accounts stored under names, at most workers at a time
 // (DefaultWorkers when workers is zero or negative), and returns one Result
 // for each name, in the order of names. Reads that fail leave their error in
-// their Result and do not stop the others.
+// their Result and do not stop the others. The store's vault is called from
+// several goroutines at once, which both backends allow.
 //
 // When the vault throttles a read (keyvault.ErrThrottled), every worker
 // pauses: none starts a read until the Retry-After of that response has
 // passed, and the throttled account is then read again, up to 3 times. The
 // pauses of several workers merge into one that ends at the latest
-// Retry-After. A pause that would outlast ctx's deadline is not waited; the
+// Retry-After. Without a Retry-After the pause is 1s, doubling with each
+// retry. A pause that would outlast ctx's deadline is not waited, and the
 // read keeps its throttling error.
 //
 // The Key Vault backend's pipeline (azcore) already retries each 429 itself:
 // it waits the Retry-After within that one request and tries again, up to
 // keyvault.Options.MaxRetries times, and gives up at once when the
-// Retry-After exceeds keyvault.Options.MaxRetryDelay. GetMany only sees
+// Retry-After exceeds keyvault.Options.MaxRetryDelay. GetMany only gets
 // ErrThrottled once those retries are spent, so the two layers do not each
-// wait for the same 429: the pool pauses only where azcore stopped. While
+// wait for the same 429. The pool pauses only where azcore stopped. While
 // azcore waits inside requests, the worker bound keeps at most workers
 // requests waiting, side by side, so their waits overlap in time instead of
 // adding up.
@@ -164,8 +166,8 @@ func (g *pauseGate) wait(ctx context.Context, sleep func(context.Context, time.D
 	}
 }
 
-// throttlePause reports whether err is the vault throttling a request and
-// how long the response asked to wait: zero when it did not say.
+// throttlePause reports whether err is the vault throttling a request, and
+// returns the wait that the response requested, or zero when it has none.
 func throttlePause(err error, now time.Time) (time.Duration, bool) {
 	if !errors.Is(err, keyvault.ErrThrottled) {
 		return 0, false
@@ -177,10 +179,10 @@ func throttlePause(err error, now time.Time) (time.Duration, bool) {
 	return 0, true
 }
 
-// retryAfter returns the wait that a response's headers ask for:
+// retryAfter returns the wait that a response's headers request:
 // retry-after-ms or x-ms-retry-after-ms in milliseconds, else Retry-After in
-// seconds or as an HTTP date (RFC 9110, section 10.2.3). It returns zero when
-// none of them holds a valid value, as azcore's retry policy does.
+// seconds or as an HTTP date (RFC 9110). It returns zero when none of them
+// has a valid value, as azcore's retry policy does.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	for _, name := range []string{"retry-after-ms", "x-ms-retry-after-ms"} {
 		if ms, err := strconv.Atoi(h.Get(name)); err == nil && ms > 0 {

@@ -62,8 +62,9 @@ func (op *operation) lastRetryAfter() string {
 }
 
 // requestPolicy runs once for every HTTP request, after the retry and
-// challenge policies: it counts retries for the operation in the context and
-// logs the method, path, status and duration, never a header or a body.
+// challenge policies. It counts retries for the operation in the context and
+// reports the Date header to a DateRecorder in the context. It logs the
+// method, path, status and duration, never a header or a body.
 type requestPolicy struct {
 	logger *slog.Logger
 	vault  *Vault
@@ -89,7 +90,9 @@ func (p requestPolicy) Do(req *policy.Request) (*http.Response, error) {
 	}
 
 	start := time.Now()
+	dates := startDateSample(raw.Context())
 	resp, err := req.Next()
+	dates.finish(resp)
 	elapsed := time.Since(start).Round(time.Millisecond)
 
 	attrs := []any{"method", raw.Method, "path", raw.URL.Path, "duration", elapsed, "authorized", raw.Header.Get("Authorization") != ""}
