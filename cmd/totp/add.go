@@ -149,7 +149,7 @@ func (o *addOptions) store(ctx context.Context, reqs []account.AddRequest) (int,
 	}
 	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
-	results := store.Add(ctx, reqs, account.AddOptions{Force: o.force, DryRun: o.dryRun})
+	results := store.Add(ctx, reqs, account.AddOptions{Force: o.force, DryRun: o.dryRun, Workers: o.workers})
 	if len(results) == 1 && results[0].Status == account.Failed {
 		return 0, o.explainTimeout(ctx, results[0].Err)
 	}

@@ -227,3 +227,36 @@ func TestUsageExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// An interrupted --watch on a terminal shows the cursor again and exits 0.
+func TestCodeWatchTerminalRestoresCursor(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("add", exampleURI)
+
+	e.io, e.stdout, e.stderr = iostreams.Test("")
+	e.io.OutTTY = true
+	e.io.NoColor = true
+	g := &globalOptions{
+		IO:        e.io,
+		Getenv:    func(k string) string { return e.env[k] },
+		Now:       func() time.Time { return e.now },
+		Sleep:     func(context.Context, time.Duration) error { return context.Canceled },
+		Clipboard: e.clip,
+	}
+	root := newRootCmd(g)
+	root.SetArgs([]string{"code", "example", "--watch"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("watch interrupted: %v, want no error", err)
+	}
+
+	out := e.stdout.String()
+	if !strings.HasPrefix(out, "\x1b[?25l") {
+		t.Errorf("output %q does not hide the cursor first", out)
+	}
+	if !strings.HasSuffix(out, "\x1b[?25h") {
+		t.Errorf("output %q does not show the cursor again at the end", out)
+	}
+	if !strings.Contains(out, "324 550") {
+		t.Errorf("output %q lacks the code", out)
+	}
+}

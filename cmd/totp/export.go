@@ -152,15 +152,18 @@ func (o *exportOptions) read(ctx context.Context) ([]account.Account, []totp.Key
 		return nil, nil, usageErrorf("no account matches %q", o.query)
 	}
 
+	names := make([]string, len(list))
+	for i, a := range list {
+		names[i] = a.Name
+	}
 	accounts := make([]account.Account, 0, len(list))
 	keys := make([]totp.Key, 0, len(list))
-	for _, a := range list {
-		got, key, err := store.Get(ctx, a.Name)
-		if err != nil {
-			return nil, nil, o.explainTimeout(ctx, err)
+	for _, r := range store.GetMany(ctx, names, o.workers) {
+		if r.Err != nil {
+			return nil, nil, o.explainTimeout(ctx, r.Err)
 		}
-		accounts = append(accounts, got)
-		keys = append(keys, key)
+		accounts = append(accounts, r.Account)
+		keys = append(keys, r.Key)
 	}
 	return accounts, keys, nil
 }

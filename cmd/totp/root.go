@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/totp-cli/totp/internal/account"
 	"github.com/totp-cli/totp/internal/clipboard"
 	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/iostreams"
@@ -41,6 +42,8 @@ type globalOptions struct {
 	tenant  string
 	// noTokenCache turns off the cache of Key Vault access tokens.
 	noTokenCache bool
+	// workers is how many secrets commands that read many read at once.
+	workers int
 	log          *slog.Logger
 	// quiet drops notes, for shell completion.
 	quiet bool
@@ -186,6 +189,9 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 			if g.timeout <= 0 {
 				return usageErrorf("invalid --timeout %s: must be positive", g.timeout)
 			}
+			if g.workers < 1 || g.workers > 64 {
+				return usageErrorf("invalid --workers %d: use 1 to 64", g.workers)
+			}
 			return nil
 		},
 	}
@@ -196,6 +202,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
 	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for the vault before giving up")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
+	flags.IntVar(&g.workers, "workers", account.DefaultWorkers, "how many secrets to read at once in export, watch and batch add")
 	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")
 	flags.StringVar(&g.tenant, "tenant", "", "Microsoft Entra tenant ID of the Key Vault (default: $AZURE_TENANT_ID, then the config file, then the Azure CLI's)")
 

@@ -131,7 +131,7 @@ func (o *watchOptions) load(ctx context.Context, store *account.Store) ([]board.
 	if o.IO.ErrTTY {
 		fmt.Fprintf(o.IO.Err, "Reading %d accounts from %s…", len(names), store.Vault)
 	}
-	results := store.GetMany(ctx, names, account.DefaultWorkers)
+	results := store.GetMany(ctx, names, o.workers)
 	if o.IO.ErrTTY {
 		fmt.Fprint(o.IO.Err, "\r\x1b[K")
 	}

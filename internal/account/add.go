@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/totp"
@@ -28,6 +29,9 @@ type AddRequest struct {
 // AddOptions controls Add. The zero value adds new accounts and skips the
 // ones already stored.
 type AddOptions struct {
+	// Workers is how many existing accounts Add reads at once to compare
+	// them with the requests; zero means DefaultWorkers.
+	Workers int
 	// Force replaces an existing account with a different key (as a new
 	// version of its secret) and recovers a soft-deleted one before writing.
 	Force bool
@@ -68,7 +72,7 @@ type AddResult struct {
 // a failure stay stored.
 func (s *Store) Add(ctx context.Context, reqs []AddRequest, opts AddOptions) []AddResult {
 	results := make([]AddResult, len(reqs))
-	var pending []int // indexes of results to write
+	var toCheck []int // indexes of results to compare with the vault
 	seen := map[string]int{}
 
 	for i, req := range reqs {
@@ -95,8 +99,13 @@ func (s *Store) Add(ctx context.Context, reqs []AddRequest, opts AddOptions) []A
 			continue
 		}
 		seen[strings.ToLower(r.Name)] = i
+		toCheck = append(toCheck, i)
+	}
 
-		s.checkExisting(ctx, r, req.Key, opts)
+	s.checkAll(ctx, reqs, results, toCheck, opts)
+	var pending []int // indexes of results to write
+	for _, i := range toCheck {
+		r := &results[i]
 		if r.Err != nil {
 			r.Status = Failed
 		}
@@ -110,6 +119,27 @@ func (s *Store) Add(ctx context.Context, reqs []AddRequest, opts AddOptions) []A
 	}
 	s.write(ctx, reqs, results, pending, opts)
 	return results
+}
+
+// checkAll runs checkExisting for the results at indexes, opts.Workers at a
+// time, since each check is one read of the vault.
+func (s *Store) checkAll(ctx context.Context, reqs []AddRequest, results []AddResult, indexes []int, opts AddOptions) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, i := range indexes {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			s.checkExisting(ctx, &results[i], reqs[i].Key, opts)
+		}()
+	}
+	wg.Wait()
 }
 
 // checkExisting sets r.Status to what writing key under r.Name would do, or
