@@ -81,6 +81,11 @@ is given.`,
 }
 
 func (o *addOptions) run(ctx context.Context, cmd *cobra.Command) error {
+	if o.name != "" {
+		if err := account.CheckName(o.name); err != nil {
+			return usageError{fmt.Errorf("--name: %w", err)}
+		}
+	}
 	r := &input.Reader{
 		Stdin:    o.IO.In,
 		Progress: func(msg string) { fmt.Fprintf(o.IO.Err, "note: %s\n", msg) },

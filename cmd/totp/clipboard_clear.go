@@ -51,7 +51,7 @@ func clearAfterSetting(cfg *config.Config) (time.Duration, error) {
 func addClearAfterFlag(cmd *cobra.Command, g *globalOptions) {
 	var after time.Duration
 	cmd.Flags().DurationVar(&after, "clear-after", defaultClearAfter,
-		"with --copy, clear the clipboard after this long if it still holds the code; 0 keeps it (default: config key clear-after, else 30s)")
+		"with --copy, clear the clipboard after this long if it still holds the code; 0 keeps it; the config key clear-after changes the default")
 
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		copying, _ := cmd.Flags().GetBool("copy")

@@ -48,7 +48,7 @@ code.`,
   totp code github --json --next
   totp code github --at 2030-01-01T00:00:00Z
   code=$(totp code github)`,
-		Args:              usageArgs(cobra.ExactArgs(1)),
+		Args:              exactArgs("NAME|FILTER"),
 		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.query = args[0]
@@ -77,6 +77,9 @@ func parseTime(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("invalid time %q: use RFC 3339, such as 2030-01-01T00:00:00Z, or Unix seconds", s)
 	}
+	if t.Before(time.Unix(0, 0)) {
+		return time.Time{}, fmt.Errorf("invalid time %q: before 1970", s)
+	}
 	return t, nil
 }
 
@@ -91,6 +94,9 @@ func (o *codeOptions) run(ctx context.Context) error {
 	}
 	if o.watch && o.at != "" {
 		return usageErrorf("--watch and --at cannot be used together")
+	}
+	if o.watch && o.next && !o.IO.OutTTY && !o.json {
+		return usageErrorf("--next with --watch needs a terminal or --json; in a pipe, --watch prints each code when it starts")
 	}
 
 	a, key, err := o.findWithClockCheck(ctx)

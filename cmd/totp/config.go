@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/config"
+	"github.com/totp-cli/totp/internal/vault/keyvault"
 )
 
 func newConfigCmd(g *globalOptions) *cobra.Command {
@@ -60,6 +61,9 @@ AZURE_TENANT_ID over tenant; TOTP_AZ_TIMEOUT over az-timeout.`,
 				if err != nil {
 					return err
 				}
+				if err := checkSetting(args[0], args[1]); err != nil {
+					return usageError{err}
+				}
 				if err := cfg.Set(args[0], args[1]); err != nil {
 					return usageError{err}
 				}
@@ -112,4 +116,27 @@ AZURE_TENANT_ID over tenant; TOTP_AZ_TIMEOUT over az-timeout.`,
 		},
 	)
 	return cmd
+}
+
+// checkSetting checks the values that the config package cannot check by
+// itself, because checking them needs the vault backends: a vault name or
+// URL, and a tenant.
+func checkSetting(key, value string) error {
+	switch key {
+	case "vault":
+		if strings.HasPrefix(value, "file:") {
+			if value == "file:" {
+				return fmt.Errorf("invalid vault %q: file: needs a path, as in file:/path/to/vault.age", value)
+			}
+			return nil
+		}
+		// A custom endpoint is checked when it is used, since
+		// TOTP_ALLOW_CUSTOM_ENDPOINT may be set only then.
+		if _, _, err := keyvault.ResolveURL(value, true); err != nil {
+			return err
+		}
+	case "tenant":
+		return keyvault.CheckTenant(value)
+	}
+	return nil
 }

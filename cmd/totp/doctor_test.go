@@ -376,7 +376,7 @@ func TestDoctorVaultUnreachable(t *testing.T) {
 	e := newKVEnv(t, kvfake.Options{}, kvfake.AzOK)
 	e.srv.Close()
 
-	stdout, _, status := e.run(t, "", "doctor", "--timeout", "10s")
+	stdout, _, status := e.run(t, "", "doctor", "--timeout", "60s")
 	if status != 1 {
 		t.Errorf("exit status %d, want 1", status)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/totp-cli/totp/internal/account"
 	"github.com/totp-cli/totp/internal/export"
+	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/migration"
 	"github.com/totp-cli/totp/internal/totp"
 )
@@ -149,7 +150,7 @@ func (o *exportOptions) read(ctx context.Context) ([]account.Account, []totp.Key
 		return nil, nil, o.explainTimeout(ctx, err)
 	}
 	if len(list) == 0 && o.query != "" {
-		return nil, nil, usageErrorf("no account matches %q", o.query)
+		return nil, nil, hint.Wrap(fmt.Errorf("no account matches %q in %s", o.query, store.Vault), "run 'totp list' to see the accounts")
 	}
 
 	names := make([]string, len(list))
@@ -174,10 +175,14 @@ func (o *exportOptions) confirm(n int) error {
 	if o.yes {
 		return nil
 	}
-	if !o.IO.InTTY || !o.IO.ErrTTY {
-		return usageErrorf("export prints secrets; add --yes to confirm when not in a terminal")
+	what := "prints"
+	if o.qrDir != "" {
+		what = "writes files that contain"
 	}
-	fmt.Fprintf(o.IO.Err, "This shows the secrets of %d accounts. Continue? [y/N] ", n)
+	if !o.IO.InTTY || !o.IO.ErrTTY {
+		return usageErrorf("export %s secrets; add --yes to confirm when not in a terminal", what)
+	}
+	fmt.Fprintf(o.IO.Err, "This %s the secrets of %d accounts. Continue? [y/N] ", what, n)
 	line, _ := bufio.NewReader(o.IO.In).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	if answer != "y" && answer != "yes" {

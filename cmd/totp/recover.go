@@ -23,7 +23,7 @@ func newRecoverCmd(g *globalOptions) *cobra.Command {
 		Long: `Bring back the account NAME that 'totp rm' deleted, with all its versions,
 as long as the vault has not purged it.`,
 		Example: `  totp recover github-alice`,
-		Args:    usageArgs(cobra.ExactArgs(1)),
+		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.name = args[0]
 			return o.run(cmd.Context())

@@ -27,7 +27,7 @@ func newRenameCmd(g *globalOptions) *cobra.Command {
 NEW is written before OLD is deleted, so an interruption leaves both, never
 neither. OLD is deleted softly and can be recovered with 'totp recover OLD'.`,
 		Example:           `  totp rename github-alice-example-com github`,
-		Args:              usageArgs(cobra.ExactArgs(2)),
+		Args:              exactArgs("OLD", "NEW"),
 		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.oldName, o.newName = args[0], args[1]

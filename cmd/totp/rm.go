@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ otherwise.`,
 		Example: `  totp rm github-alice
   totp recover github-alice
   totp rm github-alice --purge --yes`,
-		Args:              usageArgs(cobra.ExactArgs(1)),
+		Args:              exactArgs("NAME"),
 		ValidArgsFunction: g.completeAccounts(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.name = args[0]
@@ -71,6 +72,16 @@ func (o *rmOptions) run(ctx context.Context) error {
 	defer cancel()
 
 	a, d, err := store.Remove(ctx, o.name)
+	if err != nil && o.purge && (errors.Is(err, vault.ErrDeleted) || errors.Is(err, vault.ErrNotFound)) {
+		// Already deleted: purge what is there.
+		if deleted, derr := store.Vault.GetDeleted(ctx, o.name); derr == nil {
+			if err := store.Purge(ctx, deleted.Name); err != nil {
+				return o.explainTimeout(ctx, err)
+			}
+			fmt.Fprintf(o.IO.Err, "removed %s for good\n", deleted.Name)
+			return nil
+		}
+	}
 	if err != nil {
 		return o.explainTimeout(ctx, err)
 	}

@@ -15,9 +15,9 @@ import (
 
 	"github.com/totp-cli/totp/internal/account"
 	"github.com/totp-cli/totp/internal/clipboard"
-	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/iostreams"
 	"github.com/totp-cli/totp/internal/prompt"
+	"github.com/totp-cli/totp/internal/totp"
 )
 
 // Exit statuses.
@@ -44,7 +44,11 @@ type globalOptions struct {
 	noTokenCache bool
 	// workers is how many secrets commands that read many read at once.
 	workers int
-	log          *slog.Logger
+	// timeoutSet records that --timeout was given; localVault that the
+	// vault opened is a local file. See withTimeout.
+	timeoutSet bool
+	localVault bool
+	log        *slog.Logger
 	// quiet drops notes, for shell completion.
 	quiet bool
 }
@@ -115,9 +119,7 @@ func execute(g *globalOptions, args []string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(g.IO.Err, "error: %s\n", oneLine(err.Error()))
-	for _, h := range hint.Hints(err) {
-		fmt.Fprintf(g.IO.Err, "hint: %s\n", h)
-	}
+	printHints(g.IO.Err, err)
 	if isUsageError(err) {
 		fmt.Fprintf(g.IO.Err, "Run '%s --help' for usage.\n", commandPath(root, args))
 		return exitUsage
@@ -126,9 +128,10 @@ func execute(g *globalOptions, args []string) int {
 }
 
 // oneLine folds a message onto one line, so that an error never spreads
-// over several.
+// over several, and hides any secret in it: a message may quote user input,
+// such as an otpauth URI pasted where a name belongs.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return totp.Redact(strings.Join(strings.Fields(s), " "))
 }
 
 func isUsageError(err error) bool {
@@ -186,6 +189,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 			if g.verbose {
 				g.log = slog.New(slog.NewTextHandler(g.IO.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}
+			g.timeoutSet = cmd.Flags().Changed("timeout")
 			if g.timeout <= 0 {
 				return usageErrorf("invalid --timeout %s: must be positive", g.timeout)
 			}
@@ -200,7 +204,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 
 	flags := root.PersistentFlags()
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
-	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for the vault before giving up")
+	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for Key Vault before giving up (default for a local vault file: 5m, to wait for other totp processes' writes)")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
 	flags.IntVar(&g.workers, "workers", account.DefaultWorkers, "how many secrets to read at once in export, watch and batch add")
 	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")

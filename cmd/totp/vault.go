@@ -89,6 +89,7 @@ func (g *globalOptions) openVault() (vault.Vault, error) {
 }
 
 func (g *globalOptions) openLocal(path string) (vault.Vault, error) {
+	g.localVault = true
 	workFactor := 0
 	if s := g.Getenv("TOTP_SCRYPT_WORK_FACTOR"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -114,15 +115,13 @@ func (g *globalOptions) passphraseFunc(path string) func(creating bool) ([]byte,
 		}
 		if !g.IO.InTTY || g.IO.InFile == nil {
 			return nil, hint.Wrap(
-				fmt.Errorf("no passphrase for the local vault %s: standard input is not a terminal", path),
+				errors.New("no passphrase: TOTP_PASSPHRASE is not set and standard input is not a terminal"),
 				"set TOTP_PASSPHRASE, or run the command in a terminal")
 		}
-		label := "Passphrase for " + path
 		if creating {
-			fmt.Fprintf(g.IO.Err, "Creating the local vault %s.\n", path)
-			label = "New passphrase for " + path
+			fmt.Fprintf(g.IO.Err, "Creating the local vault %s; choose a passphrase.\n", path)
 		}
-		p, err := prompt.Passphrase(g.IO.InFile, g.IO.Err, label, creating)
+		p, err := prompt.Passphrase(g.IO.InFile, g.IO.Err, path, creating)
 		if err != nil {
 			return nil, err
 		}
@@ -137,12 +136,22 @@ func (g *globalOptions) openKeyVault(value, source string, cfg *config.Config) (
 		return nil, fmt.Errorf("vault from %s: %w", source, err)
 	}
 
-	tenant := g.tenant
+	tenant, tenantSource := g.tenant, "--tenant"
 	if tenant == "" {
-		tenant = g.Getenv("AZURE_TENANT_ID")
+		tenant, tenantSource = g.Getenv("AZURE_TENANT_ID"), "AZURE_TENANT_ID"
 	}
 	if tenant == "" {
 		tenant, _ = cfg.Get("tenant")
+		tenantSource = "config file " + cfg.Path()
+	}
+	if tenant != "" {
+		if err := keyvault.CheckTenant(tenant); err != nil {
+			err = fmt.Errorf("tenant from %s: %w", tenantSource, err)
+			if strings.HasPrefix(tenantSource, "config file") {
+				return nil, hint.Wrap(err, "fix it with 'totp config set tenant ID', or remove it with 'totp config unset tenant'")
+			}
+			return nil, err
+		}
 	}
 
 	azTimeout, err := g.azTimeout(cfg)
@@ -200,9 +209,20 @@ func (g *globalOptions) azTimeout(cfg *config.Config) (time.Duration, error) {
 	return d, nil
 }
 
-// withTimeout returns a context that ends after --timeout.
+// localTimeout bounds a command on a local vault file when --timeout is not
+// given. A write holds the file's lock for two scrypt runs (about 2.5 s at
+// the default work factor), so twenty processes writing at once need close
+// to a minute; --timeout's default of 30 s is sized for Key Vault requests.
+const localTimeout = 5 * time.Minute
+
+// withTimeout returns a context that ends after --timeout, or after
+// localTimeout on a local vault when --timeout was not given.
 func (g *globalOptions) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeoutCause(ctx, g.timeout, errTimeout{g.timeout})
+	d := g.timeout
+	if g.localVault && !g.timeoutSet {
+		d = localTimeout
+	}
+	return context.WithTimeoutCause(ctx, d, errTimeout{d})
 }
 
 // errTimeout is the cause of a context that --timeout ended.
@@ -219,7 +239,7 @@ func (g *globalOptions) explainTimeout(ctx context.Context, err error) error {
 		return err
 	}
 	if errors.Is(err, context.DeadlineExceeded) && errors.As(context.Cause(ctx), new(errTimeout)) {
-		return hint.Wrap(fmt.Errorf("%w (--timeout %s)", err, g.timeout), "try again with a longer --timeout, such as --timeout 2m")
+		return hint.Wrap(fmt.Errorf("%w (%s)", err, context.Cause(ctx)), "try again with a longer --timeout, such as --timeout 2m")
 	}
 	return err
 }

@@ -48,12 +48,15 @@ type Reader struct {
 	Progress func(string)
 
 	batches map[int32]*exportBatches
+	// args counts the calls of Read, to number URI arguments.
+	args int
 }
 
 // Read returns the items that arg holds: "-" for standard input, an
 // otpauth:// or otpauth-migration:// URI, or the path of an image or text
 // file. Every item either has a key or an error.
 func (r *Reader) Read(arg string) []Item {
+	r.args++
 	switch {
 	case arg == "-":
 		data, err := io.ReadAll(io.LimitReader(r.Stdin, qr.MaxFileSize+1))
@@ -62,7 +65,7 @@ func (r *Reader) Read(arg string) []Item {
 		}
 		return r.readData("stdin", data)
 	case hasScheme(arg, "otpauth"), hasScheme(arg, "otpauth-migration"):
-		return r.readURI("argument", arg)
+		return r.readURI(fmt.Sprintf("argument %d", r.args), arg)
 	}
 
 	data, err := readFile(arg)
@@ -161,6 +164,10 @@ func (r *Reader) readImage(source string, data []byte) []Item {
 // readBackup reads a text file of URIs or a backup of another app, whose
 // format it detects from the content.
 func (r *Reader) readBackup(source string, data []byte) []Item {
+	format, err := importer.Detect(data)
+	if err == nil && format == importer.FormatURIs {
+		return r.readLines(source, data)
+	}
 	format, entries, err := importer.Parse(data)
 	if err != nil {
 		return []Item{{Source: source, Err: fmt.Errorf("%s: %w", source, err)}}
@@ -180,6 +187,29 @@ func (r *Reader) readBackup(source string, data []byte) []Item {
 	}
 	if len(items) == 0 {
 		items = append(items, Item{Source: source, Err: fmt.Errorf("%s holds no account", source)})
+	}
+	return items
+}
+
+// readLines reads otpauth and otpauth-migration URIs one a line, skipping
+// blank lines and lines that start with #, so that the batches of a Google
+// Authenticator export given as text are tracked as from images.
+func (r *Reader) readLines(source string, data []byte) []Item {
+	var items []Item
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		src := fmt.Sprintf("%s line %d", source, n+1)
+		if !hasScheme(line, "otpauth") && !hasScheme(line, "otpauth-migration") {
+			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: not an otpauth:// URI", src)})
+			continue
+		}
+		items = append(items, r.readURI(src, line)...)
+	}
+	if len(items) == 0 {
+		items = append(items, Item{Source: source, Err: fmt.Errorf("%s contains no otpauth URI", source)})
 	}
 	return items
 }

@@ -35,7 +35,7 @@ func TestReadURIArgument(t *testing.T) {
 	if len(items) != 1 || items[0].Err != nil {
 		t.Fatalf("items = %+v", items)
 	}
-	if items[0].Key.Issuer != "GitHub" || items[0].Source != "argument" {
+	if items[0].Key.Issuer != "GitHub" || items[0].Source != "argument 1" {
 		t.Errorf("item = %+v", items[0])
 	}
 }
@@ -162,5 +162,24 @@ func TestReadBinaryFile(t *testing.T) {
 	items := r.Read(writeFile(t, "x.bin", []byte{1, 2, 0, 3}))
 	if len(items) != 1 || items[0].Err == nil || !strings.Contains(items[0].Err.Error(), "not an image") {
 		t.Errorf("items = %+v", items)
+	}
+}
+
+func TestReadMigrationLinesTracked(t *testing.T) {
+	var keys []totp.Key
+	for _, issuer := range []string{"A", "B"} {
+		keys = append(keys, mustKey(t, "otpauth://totp/"+issuer+":u?secret=JBSWY3DPEHPK3PXP&issuer="+issuer))
+	}
+	uris, err := migration.Encode(keys, 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Reader{}
+	items := r.Read(writeFile(t, "export.txt", []byte(uris[0]+"\n")))
+	if len(items) != 1 || items[0].Err != nil {
+		t.Fatalf("items = %+v", items)
+	}
+	if m := r.Missing(); len(m) != 1 || m[0].Missing[0] != 2 {
+		t.Errorf("Missing = %+v, want batch 2 of a file of URIs", m)
 	}
 }

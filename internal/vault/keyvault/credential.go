@@ -437,3 +437,12 @@ func (p cacheInvalidatePolicy) Do(req *policy.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// CheckTenant returns an error when tenant is neither a tenant ID (a GUID)
+// nor a domain name, as --tenant, AZURE_TENANT_ID and the config file take.
+func CheckTenant(tenant string) error {
+	if !validTenant(tenant) {
+		return fmt.Errorf("invalid tenant %q: want a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com", tenant)
+	}
+	return nil
+}
