@@ -10,6 +10,20 @@ import (
 	"github.com/totp-cli/totp/internal/vault/keyvault"
 )
 
+// completeKeys completes the first argument with the configuration keys.
+func completeKeys(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, s := range config.Settings {
+		if strings.HasPrefix(s.Key, toComplete) {
+			out = append(out, cobra.CompletionWithDesc(s.Key, s.Usage))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
 func newConfigCmd(g *globalOptions) *cobra.Command {
 	var keys []string
 	for _, s := range config.Settings {
@@ -33,9 +47,10 @@ AZURE_TENANT_ID over tenant; TOTP_AZ_TIMEOUT over az-timeout.`,
 	}
 	cmd.AddCommand(
 		&cobra.Command{
-			Use:   "get KEY",
-			Short: "Print the value of a setting",
-			Args:  usageArgs(cobra.ExactArgs(1)),
+			Use:               "get KEY",
+			ValidArgsFunction: completeKeys,
+			Short:             "Print the value of a setting",
+			Args:              usageArgs(cobra.ExactArgs(1)),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if _, ok := config.Lookup(args[0]); !ok {
 					return usageErrorf("unknown configuration key %q; see 'totp config --help'", args[0])
@@ -53,9 +68,10 @@ AZURE_TENANT_ID over tenant; TOTP_AZ_TIMEOUT over az-timeout.`,
 			},
 		},
 		&cobra.Command{
-			Use:   "set KEY VALUE",
-			Short: "Change a setting",
-			Args:  usageArgs(cobra.ExactArgs(2)),
+			Use:               "set KEY VALUE",
+			ValidArgsFunction: completeKeys,
+			Short:             "Change a setting",
+			Args:              usageArgs(cobra.ExactArgs(2)),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cfg, err := g.loadConfig()
 				if err != nil {
@@ -71,9 +87,10 @@ AZURE_TENANT_ID over tenant; TOTP_AZ_TIMEOUT over az-timeout.`,
 			},
 		},
 		&cobra.Command{
-			Use:   "unset KEY",
-			Short: "Remove a setting",
-			Args:  usageArgs(cobra.ExactArgs(1)),
+			Use:               "unset KEY",
+			ValidArgsFunction: completeKeys,
+			Short:             "Remove a setting",
+			Args:              usageArgs(cobra.ExactArgs(1)),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cfg, err := g.loadConfig()
 				if err != nil {
