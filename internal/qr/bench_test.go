@@ -58,3 +58,7 @@ func BenchmarkDecodeNoCode12MP(b *testing.B) {
 		}
 	}
 }
+
+// 5120x2880 PNG screenshot with 3-pixel modules; the code needs the
+// 4096-pixel view, the fifth attempt.
+func BenchmarkDecodeScreenshot5K(b *testing.B) { benchmarkDecode(b, "screenshot-5k-small.png", 1) }

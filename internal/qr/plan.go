@@ -34,6 +34,9 @@ const (
 	// still has about 5 pixels per module there, and the averaging smooths
 	// sensor noise and moire.
 	workingSide = 1280
+	// maxViewSide is the size of the largest view of an image, which
+	// bounds the memory and time of one attempt on a large image.
+	maxViewSide = 2 * maxNativeSide
 	// minSide is the size that smaller images are enlarged to, so that
 	// modules of one or two pixels become several.
 	minSide = 400
@@ -45,8 +48,8 @@ const (
 // plan returns the attempts for a w by h image, cheapest and most likely
 // first. The plan depends only on the image size, so the work is bounded.
 // There are at most 9 attempts. Before padding, every view has at most
-// maxNativeSide pixels on its longer side, except one full-resolution view
-// of an image of up to 2*maxNativeSide pixels.
+// maxNativeSide pixels on its longer side, except one view of a larger
+// image, which has at most maxViewSide.
 func plan(w, h int) []attempt {
 	long := max(w, h)
 	switch {
@@ -58,9 +61,12 @@ func plan(w, h int) []attempt {
 			{scale: primary, tryHarder: true},
 			{scale: primary, tryHarder: true, filter: blurFilter},
 		}
-		if long <= 2*maxNativeSide {
-			out = append(out, attempt{scale: 1, tryHarder: true})
-		}
+		// The largest view: the image itself, or the image shrunk to
+		// maxViewSide. Modules of 2*long/maxViewSide pixels or more keep
+		// two pixels there. 3-pixel modules on a 5K screen get 2.4 pixels
+		// and 5-pixel modules in a 7000-pixel scan 2.9, where the view of
+		// maxNativeSide gives them less than 1.5, too few to read.
+		out = append(out, attempt{scale: min(1, maxViewSide/float64(long)), tryHarder: true})
 		return append(out,
 			attempt{scale: smallSide / float64(long), tryHarder: true},
 			attempt{scale: primary, tryHarder: true, filter: sharpenFilter},

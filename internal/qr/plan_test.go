@@ -1,6 +1,9 @@
 package qr
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestPlanBounds(t *testing.T) {
 	sizes := [][2]int{
@@ -31,6 +34,25 @@ func TestPlanBounds(t *testing.T) {
 			if side > 4096 {
 				t.Errorf("plan(%d, %d) has a view of %.0f pixels, more than 4096", w, h, side)
 			}
+		}
+	}
+}
+
+// Small codes in images larger than maxNativeSide need a view that keeps
+// as many pixels as the memory bound allows.
+func TestPlanLargestView(t *testing.T) {
+	sizes := [][2]int{{2049, 100}, {3840, 2160}, {4096, 4096}, {5120, 2880}, {7000, 7000}, {8660, 5773}}
+	for _, size := range sizes {
+		w, h := size[0], size[1]
+		long := max(w, h)
+		want := min(long, maxViewSide)
+
+		largest := 0
+		for _, a := range plan(w, h) {
+			largest = max(largest, int(math.Round(float64(long)*a.scale)))
+		}
+		if largest != want {
+			t.Errorf("plan(%d, %d) has a largest view of %d pixels, want %d", w, h, largest, want)
 		}
 	}
 }

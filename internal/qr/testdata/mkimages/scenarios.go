@@ -19,6 +19,7 @@ func (g *generator) run() {
 	g.small()
 	g.damaged()
 	g.screenshots()
+	g.large()
 	g.several()
 	g.photos(rng)
 	g.special()
@@ -143,6 +144,25 @@ func (g *generator) screenshots() {
 	phone, panel := appWindow(1080, 2340, lightTheme, "Add account")
 	place(phone, g.code("hotp"), panel.Min.X+panel.Dx()/2-(53+8)*7/2, 700, 7, plain)
 	g.save("screenshot-phone.jpg", phone, 80, "hotp")
+}
+
+// large saves small codes in images larger than 4096 pixels, where a view
+// shrunk to 1280 or 2048 pixels makes the modules smaller than a pixel.
+func (g *generator) large() {
+	// A 5K screenshot with 3 pixels per module.
+	wide, panel := appWindow(5120, 2880, lightTheme, "Security settings")
+	place(wide, g.code("google"), panel.Min.X+900, panel.Min.Y+400, 3, plain)
+	g.save("screenshot-5k-small.png", wide, 0, "google")
+
+	// A 7000x7000 scan of a printed page with a code of 5 pixels per module
+	// near its lower right corner.
+	page := canvas(7000, 7000, gray(0xf4))
+	fillRect(page, image.Rect(400, 400, 6600, 6600), white)
+	for i := 0; i < 3; i++ {
+		text(page, 700, 900+i*300, 120, gray(0x30), "Scan this code with your authenticator app.")
+	}
+	place(page, g.code("github"), 5200, 5300, 5, plain)
+	g.save("scan-7000.png", page, 0, "github")
 }
 
 // several saves images with more than one code, to check that every code is
