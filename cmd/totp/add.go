@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 	"github.com/totp-cli/totp/internal/input"
 	"github.com/totp-cli/totp/internal/totp"
 )
@@ -163,7 +164,7 @@ func (o *addOptions) store(ctx context.Context, reqs []account.AddRequest) (int,
 	for _, r := range results {
 		label := ""
 		if l := r.Account.Label(); l != "" {
-			label = " (" + clean(l) + ")"
+			label = " (" + codefmt.Clean(l) + ")"
 		}
 		note := ""
 		if r.Note != "" {

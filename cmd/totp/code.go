@@ -99,13 +99,13 @@ func (o *codeOptions) run(ctx context.Context) error {
 		return usageErrorf("--next with --watch needs a terminal or --json; in a pipe, --watch prints each code when it starts")
 	}
 
-	a, key, err := o.findWithClockCheck(ctx)
+	store, a, key, err := o.find(ctx)
 	if err != nil {
 		return err
 	}
 
 	if key.Type == totp.HOTP {
-		return o.runHOTP(ctx, a, key)
+		return o.runHOTP(ctx, store, a, key)
 	}
 	if o.watch {
 		return o.runWatch(ctx, a, key)
@@ -123,28 +123,34 @@ func (o *codeOptions) run(ctx context.Context) error {
 	return o.print(c)
 }
 
-func (o *codeOptions) find(ctx context.Context) (account.Account, totp.Key, error) {
+// find opens the vault and finds the account, warning on stderr when the
+// vault's clock differs from the local one by more than the period (not with
+// --at, which asks for another moment anyway).
+func (o *codeOptions) find(ctx context.Context) (*account.Store, account.Account, totp.Key, error) {
 	store, err := o.openStore()
 	if err != nil {
-		return account.Account{}, totp.Key{}, err
+		return nil, account.Account{}, totp.Key{}, err
 	}
 	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
-	a, key, err := store.Find(ctx, o.query)
-	return a, key, o.explainTimeout(ctx, err)
+	a, key, err := o.findCheckingClock(ctx, store, o.query, o.at == "")
+	return store, a, key, o.explainTimeout(ctx, err)
 }
 
-func (o *codeOptions) runHOTP(ctx context.Context, a account.Account, key totp.Key) error {
-	for flag, set := range map[string]bool{"--at": o.at != "", "--watch": o.watch, "--next": o.next} {
-		if set {
-			return usageErrorf("%s does not apply to %s, an hotp account: its codes follow a counter, not the time", flag, a.Name)
+// runHOTP prints the code of an HOTP account and advances its counter in
+// store, the store find opened, so the vault is not opened and unlocked
+// twice.
+func (o *codeOptions) runHOTP(ctx context.Context, store *account.Store, a account.Account, key totp.Key) error {
+	flags := []struct {
+		name string
+		set  bool
+	}{{"--at", o.at != ""}, {"--watch", o.watch}, {"--next", o.next}}
+	for _, f := range flags {
+		if f.set {
+			return usageErrorf("%s does not apply to %s, an hotp account: its codes follow a counter, not the time", f.name, a.Name)
 		}
 	}
 
-	store, err := o.openStore()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
 	code, err := store.NextHOTP(ctx, a, key)
@@ -249,7 +255,7 @@ func (o *codeOptions) terminalLine(c codeView) string {
 	color := o.IO.Color()
 	var b strings.Builder
 	if l := c.Account.Label(); l != "" {
-		b.WriteString(clean(l))
+		b.WriteString(codefmt.Clean(l))
 		b.WriteString("  ")
 	}
 	b.WriteString(bold(codefmt.Group(c.Code), color))

@@ -171,11 +171,12 @@ func (o *doctorOptions) checkKeyVault(ctx context.Context, report *doctor.Report
 		azTimeout = keyvault.DefaultCLITimeout
 	}
 	env := doctor.Env{LookPath: o.LookPath, Run: o.RunAz, CLITimeout: azTimeout, Now: o.Now, Rand: o.Rand}
+	tenant, _ := o.tenantSetting(cfg)
 
 	v, err := o.openKeyVault(value, source, cfg)
 	if err != nil {
 		report.Add(doctor.VaultError(err))
-		azResults, _ := doctor.AzCLI(ctx, env, o.tenantSetting(cfg))
+		azResults, _ := doctor.AzCLI(ctx, env, tenant)
 		report.Add(azResults...)
 		return ""
 	}
@@ -186,7 +187,7 @@ func (o *doctorOptions) checkKeyVault(ctx context.Context, report *doctor.Report
 	}
 	report.Add(doctor.Vault(kv.String(), "from "+source))
 
-	azResults, _ := doctor.AzCLI(ctx, env, o.tenantSetting(cfg))
+	azResults, _ := doctor.AzCLI(ctx, env, tenant)
 	report.Add(azResults...)
 
 	ctx, cancel := o.withTimeout(ctx)
@@ -195,35 +196,11 @@ func (o *doctorOptions) checkKeyVault(ctx context.Context, report *doctor.Report
 	return kv.String()
 }
 
-// tenantSetting returns the tenant that openKeyVault requests tokens for:
-// --tenant, then AZURE_TENANT_ID, then the config key tenant.
-func (o *doctorOptions) tenantSetting(cfg *config.Config) string {
-	if o.tenant != "" {
-		return o.tenant
-	}
-	if t := o.Getenv("AZURE_TENANT_ID"); t != "" {
-		return t
-	}
-	t, _ := cfg.Get("tenant")
-	return t
-}
-
-// findWithClockCheck is find, followed by a warning on stderr when the Date
-// header of the vault's responses shows the local clock off from the
-// vault's by more than the account's period, so that its codes may be
-// rejected. It sends no request of its own, checks only TOTP accounts and
-// skips the check with --at.
-func (o *codeOptions) findWithClockCheck(ctx context.Context) (account.Account, totp.Key, error) {
-	ctx, dates := keyvault.WithDateRecorder(ctx, o.Now)
-	a, key, err := o.find(ctx)
-	if err == nil && o.at == "" {
-		o.warnClockSkew(dates, key)
-	}
-	return a, key, err
-}
-
-// findCheckingClock finds the account for query in store, and with
-// checkClock warns as findWithClockCheck does.
+// findCheckingClock finds the account for query in store. With checkClock it
+// also warns on stderr when the Date headers of the vault's responses show
+// the local clock off by more than the account's period, so that its codes
+// may be rejected. It sends no request of its own and checks TOTP accounts
+// only.
 func (g *globalOptions) findCheckingClock(ctx context.Context, store *account.Store, query string, checkClock bool) (account.Account, totp.Key, error) {
 	ctx, dates := keyvault.WithDateRecorder(ctx, g.Now)
 	a, key, err := store.Find(ctx, query)

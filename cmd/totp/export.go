@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 	"github.com/totp-cli/totp/internal/export"
 	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/migration"
@@ -260,7 +261,7 @@ func (o *exportOptions) write(items []exportItem) error {
 			if i > 0 {
 				fmt.Fprintln(o.IO.Out)
 			}
-			fmt.Fprintln(o.IO.Out, clean(it.label))
+			fmt.Fprintln(o.IO.Out, codefmt.Clean(it.label))
 			draw := export.QRTerminal
 			if o.IO.Color() {
 				draw = export.QRTerminalColor

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 )
 
 type listOptions struct {
@@ -103,7 +104,7 @@ func (o *listOptions) run(ctx context.Context) error {
 	if !o.IO.OutTTY {
 		for _, a := range accounts {
 			fmt.Fprintf(o.IO.Out, "%s\t%s\t%s\t%s\t%d\t%s\n",
-				a.Name, clean(a.Issuer), clean(a.Account), a.Type, a.Digits, periodField(a))
+				a.Name, codefmt.Clean(a.Issuer), codefmt.Clean(a.Account), a.Type, a.Digits, periodField(a))
 		}
 		return nil
 	}
@@ -116,7 +117,7 @@ func (o *listOptions) run(ctx context.Context) error {
 			name += " (disabled)"
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n",
-			name, clean(a.Issuer), clean(a.Account), a.Type, a.Digits, periodField(a))
+			name, codefmt.Clean(a.Issuer), codefmt.Clean(a.Account), a.Type, a.Digits, periodField(a))
 	}
 	return w.Flush()
 }
@@ -127,16 +128,4 @@ func periodField(a account.Account) string {
 		return "-"
 	}
 	return strconv.Itoa(a.Period)
-}
-
-// clean replaces tabs, newlines and other control characters, which would
-// break the columns or drive the terminal, with spaces.
-func clean(s string) string {
-	r := []rune(s)
-	for i, c := range r {
-		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) {
-			r[i] = ' '
-		}
-	}
-	return string(r)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 	"github.com/totp-cli/totp/internal/vault"
 )
 
@@ -107,7 +108,7 @@ func recoveryNote(name string, d vault.DeletedSecret) string {
 
 func labelSuffix(a account.Account) string {
 	if l := a.Label(); l != "" {
-		return " (" + clean(l) + ")"
+		return " (" + codefmt.Clean(l) + ")"
 	}
 	return ""
 }

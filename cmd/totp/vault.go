@@ -136,14 +136,7 @@ func (g *globalOptions) openKeyVault(value, source string, cfg *config.Config) (
 		return nil, fmt.Errorf("vault from %s: %w", source, err)
 	}
 
-	tenant, tenantSource := g.tenant, "--tenant"
-	if tenant == "" {
-		tenant, tenantSource = g.Getenv("AZURE_TENANT_ID"), "AZURE_TENANT_ID"
-	}
-	if tenant == "" {
-		tenant, _ = cfg.Get("tenant")
-		tenantSource = "config file " + cfg.Path()
-	}
+	tenant, tenantSource := g.tenantSetting(cfg)
 	if tenant != "" {
 		if err := keyvault.CheckTenant(tenant); err != nil {
 			err = fmt.Errorf("tenant from %s: %w", tenantSource, err)
@@ -189,6 +182,22 @@ func (g *globalOptions) tokenCache(cfg *config.Config) (bool, error) {
 		return false, fmt.Errorf("invalid %s %q: use on or off", source, s)
 	}
 	return on, nil
+}
+
+// tenantSetting returns the tenant that Key Vault tokens are requested for,
+// and where it came from: --tenant, then AZURE_TENANT_ID, then the config
+// key tenant. Both are empty when none sets it.
+func (g *globalOptions) tenantSetting(cfg *config.Config) (tenant, source string) {
+	if g.tenant != "" {
+		return g.tenant, "--tenant"
+	}
+	if t := g.Getenv("AZURE_TENANT_ID"); t != "" {
+		return t, "AZURE_TENANT_ID"
+	}
+	if t, ok := cfg.Get("tenant"); ok {
+		return t, "config file " + cfg.Path()
+	}
+	return "", ""
 }
 
 // azTimeout returns how long to wait for the Azure CLI: TOTP_AZ_TIMEOUT, then

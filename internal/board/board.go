@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/totp-cli/totp/internal/account"
+	"github.com/totp-cli/totp/internal/codefmt"
 	"github.com/totp-cli/totp/internal/totp"
 )
 
@@ -354,18 +355,7 @@ func oneLine(s string) string {
 // or its name when it has neither.
 func displayLabel(a account.Account) string {
 	if l := a.Label(); l != "" {
-		return clean(l)
+		return codefmt.Clean(l)
 	}
 	return a.Name
-}
-
-// clean replaces control characters, which could drive the terminal, with
-// spaces.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
 }

@@ -85,7 +85,7 @@ func (m Model) layout() layout {
 	var issuerWidth, accountWidth int
 	for _, e := range m.entries {
 		issuerWidth = max(issuerWidth, cellWidth(issuerText(e.Account)))
-		accountWidth = max(accountWidth, cellWidth(clean(e.Account.Account)))
+		accountWidth = max(accountWidth, cellWidth(codefmt.Clean(e.Account.Account)))
 		l.code = max(l.code, len(codefmt.Group(strings.Repeat("0", e.Key.Digits))))
 	}
 	issuerWidth = min(issuerWidth, maxIssuerWidth)
@@ -112,7 +112,7 @@ func (m Model) layout() layout {
 // when it has none.
 func issuerText(a account.Account) string {
 	if a.Issuer != "" {
-		return clean(a.Issuer)
+		return codefmt.Clean(a.Issuer)
 	}
 	return a.Name
 }
@@ -129,7 +129,7 @@ func (m Model) titleLine(rows int) line {
 		fmt.Fprintf(&b, " · showing %d–%d", m.offset+1, last)
 	}
 	if m.title != "" {
-		b.WriteString(" · " + clean(m.title))
+		b.WriteString(" · " + codefmt.Clean(m.title))
 	}
 	return line{{b.String(), boldStyle}}
 }
@@ -145,7 +145,7 @@ func (m Model) filterLine() line {
 	if m.filter == "" {
 		return line{{"Type to filter by issuer, account or name.", dimStyle}}
 	}
-	return line{{"Filter: " + clean(m.filter) + "_", plainStyle}}
+	return line{{"Filter: " + codefmt.Clean(m.filter) + "_", plainStyle}}
 }
 
 func (m Model) helpLine() line {
@@ -176,7 +176,7 @@ func (m Model) listLines(l layout, rows int) []string {
 	if len(m.visible) == 0 {
 		text := blankMarker + "No accounts."
 		if m.filter != "" {
-			text = fmt.Sprintf("%sNo account matches %q. Press Esc to clear the filter.", blankMarker, clean(m.filter))
+			text = fmt.Sprintf("%sNo account matches %q. Press Esc to clear the filter.", blankMarker, codefmt.Clean(m.filter))
 		}
 		lines = append(lines, m.render(line{{text, plainStyle}}))
 	}
@@ -197,7 +197,7 @@ func (m Model) row(l layout, e entry, selected bool) line {
 	if selected {
 		marker = selectMarker
 	}
-	labels := marker + pad(issuerText(e.Account), l.issuer) + columnGap + pad(clean(e.Account.Account), l.account) + columnGap
+	labels := marker + pad(issuerText(e.Account), l.issuer) + columnGap + pad(codefmt.Clean(e.Account.Account), l.account) + columnGap
 	return append(line{{labels, plainStyle}}, m.codeCell(l, e)...)
 }
 

@@ -43,3 +43,15 @@ func CountdownBar(remaining, period time.Duration, width int) string {
 	full = max(0, min(width, full))
 	return strings.Repeat("█", full) + strings.Repeat("░", width-full)
 }
+
+// Clean replaces control characters (C0, DEL and C1) with spaces, so that an
+// issuer or account name from a QR code or a backup can neither break a
+// table's columns nor drive the terminal.
+func Clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -40,3 +40,18 @@ func TestCountdownBar(t *testing.T) {
 		}
 	}
 }
+
+func TestClean(t *testing.T) {
+	tests := map[string]string{
+		"GitHub":            "GitHub",
+		"a\tb\nc":           "a b c",
+		"evil\x1b[2Jscreen": "evil [2Jscreen",
+		"c1\u009bx":         "c1 x",
+		"日本 🔑":              "日本 🔑",
+	}
+	for in, want := range tests {
+		if got := Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

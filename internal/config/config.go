@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/totp-cli/totp/internal/atomicfile"
 )
 
 // Setting describes one key that the file may hold.
@@ -185,26 +187,7 @@ func (c *Config) Save() error {
 		fmt.Fprintf(&b, "%s = %s\n", k, c.values[k])
 	}
 
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
-		return fmt.Errorf("writing configuration: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".config-*")
-	if err != nil {
-		return fmt.Errorf("writing configuration: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing configuration: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing configuration: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing configuration: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
+	if err := atomicfile.Write(c.path, b.Bytes()); err != nil {
 		return fmt.Errorf("writing configuration: %w", err)
 	}
 	return nil

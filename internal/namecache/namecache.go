@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/totp-cli/totp/internal/atomicfile"
 )
 
 // Entry is one cached account.
@@ -156,23 +158,7 @@ func (c *Cache) save() error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(c.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("writing name cache: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".names-*")
-	if err != nil {
-		return fmt.Errorf("writing name cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing name cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing name cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
+	if err := atomicfile.Write(c.path, data); err != nil {
 		return fmt.Errorf("writing name cache: %w", err)
 	}
 	return nil

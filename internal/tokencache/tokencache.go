@@ -35,6 +35,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/totp-cli/totp/internal/atomicfile"
 )
 
 // DefaultSkew is how long before its expiry a cached token is replaced when
@@ -369,40 +371,13 @@ func (c *Credential) store(key entryKey, token azcore.AccessToken) {
 	}
 	data, err := json.Marshal(e)
 	if err == nil {
-		err = writeFileAtomic(c.dir, key.fileName(), data)
+		err = atomicfile.Write(filepath.Join(c.dir, key.fileName()), data)
 	}
 	if err != nil {
 		c.logger.Warn("token cache not written", key.logAttrs("error", err)...)
 		return
 	}
 	c.logger.Info("token cache written", key.logAttrs("expires_on", e.ExpiresOn.Format(time.RFC3339))...)
-}
-
-// writeFileAtomic writes data to dir/name with mode 0600 through a temporary
-// file in dir and a rename, so a reader sees the old or the new content,
-// never a part. It creates dir with mode 0700 when missing.
-func writeFileAtomic(dir, name string, data []byte) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating the token cache directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*.tmp")
-	if err != nil {
-		return fmt.Errorf("creating a temporary file: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-
-	// CreateTemp creates the file with mode 0600, which the rename keeps.
-	_, err = tmp.Write(data)
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("renaming %s: %w", tmp.Name(), err)
-	}
-	return nil
 }
 
 // remove deletes the key's file and logs the removal with reason.
