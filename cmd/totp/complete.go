@@ -9,7 +9,7 @@ import (
 )
 
 // completeAccounts completes account names from the name cache, which
-// listing and writes keep current. It makes no request and asks for no
+// listing and writes keep current. It makes no request and needs no
 // passphrase, so completion stays instant even for a vault in the cloud.
 func (g *globalOptions) completeAccounts(maxArgs int) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {

@@ -15,7 +15,7 @@ import (
 )
 
 // setupKeyVault starts an in-process Key Vault server for each script whose
-// name starts with kv_, and a fake az on PATH. The script sees TOTP_VAULT,
+// name starts with kv_, and a fake az on PATH. The script gets TOTP_VAULT,
 // SSL_CERT_FILE and TOTP_ALLOW_CUSTOM_ENDPOINT set for that server. Scripts
 // named kv_policy_* get a vault that uses access policies instead of RBAC.
 func setupKeyVault(env *testscript.Env) error {

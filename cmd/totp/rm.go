@@ -97,7 +97,7 @@ func (o *rmOptions) run(ctx context.Context) error {
 	return nil
 }
 
-// recoveryNote tells how to get a deleted account back and for how long.
+// recoveryNote returns how to get a deleted account back, and until when.
 func recoveryNote(name string, d vault.DeletedSecret) string {
 	if d.PurgeOn.IsZero() {
 		return fmt.Sprintf("recover it with 'totp recover %s'", name)
@@ -113,8 +113,8 @@ func labelSuffix(a account.Account) string {
 	return ""
 }
 
-// confirm asks a yes/no question on the terminal. Without a terminal it
-// returns an error naming --yes.
+// confirm prints a yes/no question on the terminal and reads the reply.
+// Without a terminal it returns an error naming --yes.
 func (o *rmOptions) confirm(question string) (bool, error) {
 	if !o.IO.InTTY || !o.IO.ErrTTY {
 		return false, usageErrorf("--purge needs --yes when not run in a terminal")

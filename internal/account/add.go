@@ -38,11 +38,11 @@ type AddOptions struct {
 	DryRun bool
 }
 
-// Status is what Add did with one request.
+// Status is the outcome of one request to Add.
 type Status int
 
 const (
-	// Failed means the account was not stored; AddResult.Err says why.
+	// Failed means the account was not stored, and AddResult.Err gives the reason.
 	Failed Status = iota
 	// Added means a new account was stored (or would be, with DryRun).
 	Added
@@ -60,7 +60,7 @@ type AddResult struct {
 	Source  string
 	Status  Status
 	Err     error
-	// Note says more about the outcome, such as the existing name that
+	// Note is a remark on the outcome, such as the existing name that
 	// differs only in case.
 	Note string
 }
@@ -150,8 +150,8 @@ func (s *Store) checkExisting(ctx context.Context, r *AddResult, key totp.Key, o
 	case errors.Is(err, vault.ErrNotFound):
 		return
 	case errors.Is(err, vault.ErrDeleted):
-		// Key Vault answers 404 for a deleted secret and tells only when
-		// writing; the local vault tells at once. Either way, Force
+		// Key Vault returns 404 for a deleted secret and reports the
+		// deletion only on a write; the local vault reports it at once. Either way, Force
 		// recovers it before writing.
 		if !opts.Force {
 			r.Err = s.writeError(r.Name, err)

@@ -70,7 +70,7 @@ func CheckName(s string) error {
 	return nil
 }
 
-// Format tells how an account is stored.
+// Format is the way an account is stored.
 type Format int
 
 const (

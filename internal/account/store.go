@@ -96,7 +96,7 @@ func (a Account) Matches(filter string) bool {
 // Find returns the account that query names or matches, with its key.
 //
 // A query that is a valid secret name is first read directly, with no
-// listing, unless the name cache knows the vault's names and query is not
+// listing, unless the name cache lists the vault's names and query is not
 // among them. Otherwise, or when no totp account has that name, the query
 // filters the list: an account named exactly query wins, one match is read,
 // several are an *AmbiguousError and none is ErrNoMatch.

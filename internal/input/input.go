@@ -102,7 +102,7 @@ func readFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// quoteArg shows an argument in a message unless it could be a secret: an
+// quoteArg quotes an argument for a message unless it could be a secret. An
 // argument that is neither a file nor a URI may be a secret pasted in the
 // wrong place, so only its length is shown when it looks like base32.
 func quoteArg(s string) string {
@@ -153,7 +153,7 @@ func (r *Reader) readImage(source string, data []byte) []Item {
 			src = fmt.Sprintf("%s (QR code %d of %d)", source, i+1, len(texts))
 		}
 		if !hasScheme(text, "otpauth") && !hasScheme(text, "otpauth-migration") {
-			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: the QR code holds no otpauth URI", src)})
+			items = append(items, Item{Source: src, Err: fmt.Errorf("%s: the QR code contains no otpauth URI", src)})
 			continue
 		}
 		items = append(items, r.readURI(src, text)...)
@@ -186,7 +186,7 @@ func (r *Reader) readBackup(source string, data []byte) []Item {
 		items = append(items, it)
 	}
 	if len(items) == 0 {
-		items = append(items, Item{Source: source, Err: fmt.Errorf("%s holds no account", source)})
+		items = append(items, Item{Source: source, Err: fmt.Errorf("%s contains no account", source)})
 	}
 	return items
 }

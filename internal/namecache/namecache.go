@@ -1,5 +1,5 @@
 // Package namecache keeps the names and issuers of a vault's accounts in a
-// small file in the user's cache directory, so that totp can tell a filter
+// small file in the user's cache directory. With it, totp can tell a filter
 // from an exact account name without a request, and shell completion can
 // offer names without reaching the vault. It never holds a secret or an
 // account name (user name or email); see docs/security.md.
@@ -131,7 +131,7 @@ func (c *Cache) Replace(entries []Entry) error {
 
 // Put adds or updates one entry, creating the cache when there is none. A
 // cache made this way lacks the accounts that were there before, until the
-// next Replace; that only costs requests, since the cache is a hint.
+// next Replace. That costs only requests, because the cache is a hint.
 func (c *Cache) Put(e Entry) error {
 	c.load()
 	if c.entries == nil {
