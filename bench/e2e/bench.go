@@ -79,7 +79,7 @@ func (b *bench) vault(n int) (*kvfake.Server, error) {
 	if srv, ok := b.vaults[n]; ok {
 		return srv, nil
 	}
-	srv, err := kvfake.Start(kvfake.Options{Latency: b.c.latency})
+	srv, err := kvfake.Start(kvfake.Options{Latency: b.c.latency, RoundTrip: b.c.roundTrip})
 	if err != nil {
 		return nil, err
 	}

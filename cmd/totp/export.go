@@ -146,21 +146,17 @@ func (o *exportOptions) read(ctx context.Context) ([]account.Account, []totp.Key
 			return []account.Account{a}, []totp.Key{key}, nil
 		}
 	}
-	list, err := store.List(ctx, o.query)
+	results, err := store.ReadMatching(ctx, o.query, o.workers)
 	if err != nil {
 		return nil, nil, o.explainTimeout(ctx, err)
 	}
-	if len(list) == 0 && o.query != "" {
+	if len(results) == 0 && o.query != "" {
 		return nil, nil, hint.Wrap(fmt.Errorf("no account matches %q in %s", o.query, store.Vault), "run 'totp list' to see the accounts")
 	}
 
-	names := make([]string, len(list))
-	for i, a := range list {
-		names[i] = a.Name
-	}
-	accounts := make([]account.Account, 0, len(list))
-	keys := make([]totp.Key, 0, len(list))
-	for _, r := range store.GetMany(ctx, names, o.workers) {
+	accounts := make([]account.Account, 0, len(results))
+	keys := make([]totp.Key, 0, len(results))
+	for _, r := range results {
 		if r.Err != nil {
 			return nil, nil, o.explainTimeout(ctx, r.Err)
 		}

@@ -42,8 +42,10 @@ type globalOptions struct {
 	tenant  string
 	// noTokenCache turns off the cache of Key Vault access tokens.
 	noTokenCache bool
-	// workers is how many secrets commands that read many read at once.
-	workers int
+	// workers is how many secrets commands that read many read at once,
+	// and workersSet whether --workers was given.
+	workers    int
+	workersSet bool
 	// timeoutSet records that --timeout was given; localVault that the
 	// vault opened is a local file. See withTimeout.
 	timeoutSet bool
@@ -190,6 +192,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 				g.log = slog.New(slog.NewTextHandler(g.IO.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}
 			g.timeoutSet = cmd.Flags().Changed("timeout")
+			g.workersSet = cmd.Flags().Changed("workers")
 			if g.timeout <= 0 {
 				return usageErrorf("invalid --timeout %s: must be positive", g.timeout)
 			}
@@ -206,7 +209,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
 	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for Key Vault before giving up (default for a local vault file: 5m, to wait for other totp processes' writes)")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
-	flags.IntVar(&g.workers, "workers", account.DefaultWorkers, "how many secrets to read at once in export, watch and batch add")
+	flags.IntVar(&g.workers, "workers", account.DefaultWorkers, "how many secrets to read at once in export and batch add, and in watch (default there: 32)")
 	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")
 	flags.StringVar(&g.tenant, "tenant", "", "Microsoft Entra tenant ID of the Key Vault (default: $AZURE_TENANT_ID, then the config file, then the Azure CLI's)")
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -50,21 +48,12 @@ type Result struct {
 // retry. A pause that would outlast ctx's deadline is not waited, and the
 // read keeps its throttling error.
 //
-// The Key Vault backend's pipeline (azcore) already retries each 429 itself:
-// it waits the Retry-After within that one request and tries again, up to
-// keyvault.Options.MaxRetries times, and gives up at once when the
-// Retry-After exceeds keyvault.Options.MaxRetryDelay. GetMany only gets
-// ErrThrottled once those retries are spent, so the two layers do not each
-// wait for the same 429. The pool pauses only where azcore stopped. While
-// azcore waits inside requests, the worker bound keeps at most workers
-// requests waiting, side by side, so their waits overlap in time instead of
-// adding up.
-//
-// NOTE: with the backend's default retries, a Retry-After shorter than
-// MaxRetryDelay is waited per request, and the other workers go on starting
-// reads until they are throttled too. Pausing the whole pool at the first
-// 429 needs the backend to report each 429 as it happens, such as through a
-// callback in the request's context.
+// The Key Vault backend already does most of this for each request: azcore
+// waits a 429's Retry-After before retrying that request, up to
+// keyvault.Options.MaxRetries times, and the backend's throttle gate holds
+// every other request of the same client for that time too, so the whole
+// pool pauses at the first 429. GetMany's own pause applies only once those
+// retries are spent (ErrThrottled), and to backends without such a gate.
 func (s *Store) GetMany(ctx context.Context, names []string, workers int) []Result {
 	r := manyReader{store: s, now: time.Now, sleep: sleep}
 	return r.getMany(ctx, names, workers)
@@ -174,28 +163,7 @@ func throttlePause(err error, now time.Time) (time.Duration, bool) {
 	}
 	var respErr *azcore.ResponseError
 	if errors.As(err, &respErr) && respErr.RawResponse != nil {
-		return retryAfter(respErr.RawResponse.Header, now), true
+		return keyvault.RetryAfter(respErr.RawResponse.Header, now), true
 	}
 	return 0, true
-}
-
-// retryAfter returns the wait that a response's headers request:
-// retry-after-ms or x-ms-retry-after-ms in milliseconds, else Retry-After in
-// seconds or as an HTTP date (RFC 9110). It returns zero when none of them
-// has a valid value, as azcore's retry policy does.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	for _, name := range []string{"retry-after-ms", "x-ms-retry-after-ms"} {
-		if ms, err := strconv.Atoi(h.Get(name)); err == nil && ms > 0 {
-			return time.Duration(ms) * time.Millisecond
-		}
-	}
-
-	value := h.Get("Retry-After")
-	if seconds, err := strconv.Atoi(value); err == nil {
-		return max(0, time.Duration(seconds)*time.Second)
-	}
-	if at, err := http.ParseTime(value); err == nil {
-		return max(0, at.Sub(now))
-	}
-	return 0
 }

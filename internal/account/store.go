@@ -52,23 +52,47 @@ type Store struct {
 // ignoring case, sorted by name. An empty filter matches every account. It
 // reads only secret properties, never a value.
 func (s *Store) List(ctx context.Context, filter string) ([]Account, error) {
-	props, err := s.Vault.List(ctx)
+	return s.list(ctx, filter, nil)
+}
+
+// list is List that also calls onPage, when not nil, with the matching
+// accounts of each list page as it arrives, before the listing ends. A vault
+// that is not a vault.PageLister has a single page.
+func (s *Store) list(ctx context.Context, filter string, onPage func([]Account)) ([]Account, error) {
+	var accounts []Account
+	var entries []namecache.Entry
+	add := func(props []vault.Properties) error {
+		var page []Account
+		for _, p := range props {
+			a, ok := FromProperties(p)
+			if !ok {
+				continue
+			}
+			entries = append(entries, namecache.Entry{Name: a.Name, Issuer: a.Issuer})
+			if a.Matches(filter) {
+				page = append(page, a)
+			}
+		}
+		accounts = append(accounts, page...)
+		if onPage != nil && len(page) > 0 {
+			onPage(page)
+		}
+		return nil
+	}
+
+	var err error
+	if pl, ok := s.Vault.(vault.PageLister); ok {
+		err = pl.ListPages(ctx, add)
+	} else {
+		var props []vault.Properties
+		if props, err = s.Vault.List(ctx); err == nil {
+			err = add(props)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listing accounts in %s: %w", s.Vault, err)
 	}
 
-	var accounts []Account
-	var entries []namecache.Entry
-	for _, p := range props {
-		a, ok := FromProperties(p)
-		if !ok {
-			continue
-		}
-		entries = append(entries, namecache.Entry{Name: a.Name, Issuer: a.Issuer})
-		if a.Matches(filter) {
-			accounts = append(accounts, a)
-		}
-	}
 	if s.Names != nil {
 		_ = s.Names.Replace(entries)
 	}

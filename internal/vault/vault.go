@@ -104,3 +104,13 @@ type Vault interface {
 type Batcher interface {
 	SetMany(ctx context.Context, secrets []Secret) ([]error, error)
 }
+
+// PageLister is implemented by vaults that list secrets in pages, one
+// request each, such as Key Vault. ListPages returns what List returns, page
+// by page: it calls page with each page's properties as the page arrives,
+// in order, so a caller can start work on the first secrets while later
+// pages are still on their way. An error from page stops the listing, and
+// ListPages returns it.
+type PageLister interface {
+	ListPages(ctx context.Context, page func([]Properties) error) error
+}

@@ -108,8 +108,9 @@ type Vault struct {
 }
 
 var (
-	_ vault.Vault   = (*Vault)(nil)
-	_ vault.Batcher = (*Vault)(nil)
+	_ vault.Vault      = (*Vault)(nil)
+	_ vault.Batcher    = (*Vault)(nil)
+	_ vault.PageLister = (*Vault)(nil)
 )
 
 // Open builds the client for the vault at vaultURL, a URL that ResolveURL
@@ -179,11 +180,14 @@ func Open(vaultURL string, opts Options) (*Vault, error) {
 	if maxRetries == 0 {
 		retry.MaxRetries = -1
 	}
+	challenge := newChallengeGate()
+	throttle := &throttleGate{now: time.Now, maxWait: maxRetryDelay}
 	clientOpts := &azsecrets.ClientOptions{
 		ClientOptions: azcore.ClientOptions{
 			Retry:            retry,
 			Transport:        opts.Transport,
-			PerRetryPolicies: []policy.Policy{requestPolicy{logger: logger, vault: v}},
+			PerCallPolicies:  []policy.Policy{challenge.wait()},
+			PerRetryPolicies: []policy.Policy{challenge.observe(), throttle, requestPolicy{logger: logger, vault: v}},
 		},
 		DisableChallengeResourceVerification: custom,
 	}
@@ -280,14 +284,28 @@ func (e *doneError) Unwrap() error { return e.err }
 // page, without reading a value.
 func (v *Vault) List(ctx context.Context) ([]vault.Properties, error) {
 	var out []vault.Properties
-	err := v.call(ctx, "listing secrets in", actionList, "", func(ctx context.Context) error {
+	err := v.ListPages(ctx, func(page []vault.Properties) error {
+		out = append(out, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListPages implements vault.PageLister: it calls page once for each list
+// page that Key Vault returns, as it arrives.
+func (v *Vault) ListPages(ctx context.Context, page func([]vault.Properties) error) error {
+	return v.call(ctx, "listing secrets in", actionList, "", func(ctx context.Context) error {
 		pager := v.client.NewListSecretPropertiesPager(nil)
 		for pager.More() {
-			page, err := pager.NextPage(ctx)
+			resp, err := pager.NextPage(ctx)
 			if err != nil {
 				return err
 			}
-			for _, sp := range page.Value {
+			props := make([]vault.Properties, 0, len(resp.Value))
+			for _, sp := range resp.Value {
 				if sp == nil {
 					continue
 				}
@@ -295,15 +313,14 @@ func (v *Vault) List(ctx context.Context) ([]vault.Properties, error) {
 				if err != nil {
 					return &doneError{err}
 				}
-				out = append(out, p)
+				props = append(props, p)
+			}
+			if err := page(props); err != nil {
+				return &doneError{err}
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // Get returns the latest version of the named secret with one request.

@@ -260,6 +260,40 @@ func TestListPages(t *testing.T) {
 	}
 }
 
+func TestListPagesCallsBackPerPage(t *testing.T) {
+	f := newFixture(t, fixtureConfig{server: kvfake.Options{PageSize: 5}})
+	for i := range 12 {
+		f.srv.Seed(fmt.Sprintf("account-%02d", i), "value", "application/x-totp", nil)
+	}
+	var sizes []int
+	var requestsSeen []int
+	err := f.v.ListPages(ctx, func(page []vault.Properties) error {
+		sizes = append(sizes, len(page))
+		requestsSeen = append(requestsSeen, len(f.authorized()))
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ListPages: %v", err)
+	}
+	if fmt.Sprint(sizes) != "[5 5 2]" {
+		t.Errorf("page sizes = %v, want [5 5 2]", sizes)
+	}
+	// Each page is handed over before the next one is requested.
+	if fmt.Sprint(requestsSeen) != "[1 2 3]" {
+		t.Errorf("requests sent when each page was handed over = %v, want [1 2 3]", requestsSeen)
+	}
+
+	stop := errors.New("enough")
+	calls := 0
+	err = f.v.ListPages(ctx, func([]vault.Properties) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("ListPages after the callback failed: err %v after %d calls, want the callback's error after 1", err, calls)
+	}
+}
+
 func TestDeleteRecoverPurge(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	f := newFixture(t, fixtureConfig{server: kvfake.Options{Now: func() time.Time { return now }}})

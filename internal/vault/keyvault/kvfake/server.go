@@ -7,9 +7,10 @@
 // version), update, list with paging, list versions, soft delete, get and
 // list deleted secrets, recover and purge, with the service's status codes,
 // error codes and error bodies. Tests can deny operations (as RBAC or access
-// policies would), disable secrets, add latency, skew the Date header, and
-// inject faults such as throttling, server errors, dropped connections and
-// delays. Every request is logged, so tests can count round trips.
+// policies would), disable secrets, add latency per response or a network
+// link's round-trip time, skew the Date header, and inject faults such as
+// throttling, server errors, dropped connections and delays. Every request is
+// logged, so tests can count round trips.
 //
 // It is a test double, not an emulator. Backup and restore, certificates,
 // keys and managed secrets are not implemented. Error messages follow the
@@ -85,8 +86,16 @@ type Options struct {
 	// "purge". Update counts as "set", and getting or listing deleted
 	// secrets counts as "list", as in Key Vault access policies.
 	Denied map[string]bool
-	// Latency is added before every response.
+	// Latency is added before every response. With Latency alone, opening a
+	// connection and the TCP and TLS handshakes cost nothing, unlike on a
+	// network. RoundTrip models those costs.
 	Latency time.Duration
+	// RoundTrip simulates a network link with this round-trip time: every
+	// byte in each direction arrives half of it later, and a new
+	// connection's first bytes arrive one extra round trip later, as a TCP
+	// handshake would cost. Zero means no simulated link. It adds to Latency
+	// when both are set. Bandwidth is not simulated.
+	RoundTrip time.Duration
 	// SoftDelete turns soft delete on or off. Nil means on.
 	SoftDelete *bool
 	// RetentionDays is how many days a deleted secret stays recoverable,
@@ -201,6 +210,9 @@ func Start(opts Options) (*Server, error) {
 		os.RemoveAll(tempDir)
 		return nil, fmt.Errorf("kvfake: listening on 127.0.0.1: %w", err)
 	}
+	if opts.RoundTrip > 0 {
+		listener = newLinkListener(listener, opts.RoundTrip)
+	}
 
 	s := &Server{
 		URL:      fmt.Sprintf("https://%s/", listener.Addr()),
@@ -231,6 +243,10 @@ func withDefaults(opts Options) (Options, error) {
 	}
 	if opts.PageSize < 1 || opts.PageSize > MaxPageSize {
 		return opts, fmt.Errorf("kvfake: page size %d is out of range; use 1 to %d, as Key Vault returns at most %d items per page", opts.PageSize, MaxPageSize, MaxPageSize)
+	}
+
+	if opts.RoundTrip < 0 {
+		return opts, fmt.Errorf("kvfake: round trip %v is negative; use 0 for no simulated link or a positive duration", opts.RoundTrip)
 	}
 
 	if opts.RetentionDays == 0 {

@@ -45,6 +45,7 @@ type config struct {
 	azDelay   time.Duration
 	pageSize  int
 	latency   time.Duration
+	roundTrip time.Duration
 	accessPol bool
 	deny      string
 	envFile   string
@@ -60,6 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	flags.DurationVar(&c.azDelay, "az-delay", 2*time.Second, "how long the fake az waits in slow mode")
 	flags.IntVar(&c.pageSize, "page-size", kvfake.MaxPageSize, "secrets per list page, 1 to 25")
 	flags.DurationVar(&c.latency, "latency", 0, "delay added before every response")
+	flags.DurationVar(&c.roundTrip, "round-trip", 0, "round-trip time of a simulated network link, which also delays the TCP and TLS handshakes; 0 turns it off")
 	flags.BoolVar(&c.accessPol, "access-policy", false, "report denied operations as vault access policies do instead of RBAC")
 	flags.StringVar(&c.deny, "deny", "", "comma-separated operations to deny with 403: get, list, set, delete, recover, purge")
 	flags.StringVar(&c.envFile, "env", "", "also write the environment as export lines to this file")
@@ -84,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := kvfake.Options{PageSize: c.pageSize, Latency: c.latency, Denied: map[string]bool{}}
+	opts := kvfake.Options{PageSize: c.pageSize, Latency: c.latency, RoundTrip: c.roundTrip, Denied: map[string]bool{}}
 	if c.accessPol {
 		opts.Authorization = kvfake.AccessPolicy
 	}

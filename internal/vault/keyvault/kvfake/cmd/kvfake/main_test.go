@@ -90,6 +90,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-az", "sleepy"},
 		{"-page-size", "30"},
 		{"-deny", "backup"},
+		{"-round-trip", "-1ms"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
