@@ -15,6 +15,7 @@ package keyvault
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -179,6 +180,13 @@ func Open(vaultURL string, opts Options) (*Vault, error) {
 	}
 	if maxRetries == 0 {
 		retry.MaxRetries = -1
+	}
+	if opts.Transport == nil {
+		// Go reads the system's TLS roots (on Linux, every file in
+		// /etc/ssl/certs) when it first verifies a certificate, which is
+		// after the server's first reply. Reading them now, while the
+		// first request waits on the network, takes that time off it.
+		go x509.SystemCertPool()
 	}
 	challenge := newChallengeGate()
 	throttle := &throttleGate{now: time.Now, maxWait: maxRetryDelay}
