@@ -18,10 +18,12 @@ import (
 type addOptions struct {
 	*globalOptions
 
-	args   []string
-	name   string
-	force  bool
-	dryRun bool
+	args []string
+	// workers is how many secrets to read at once (--workers).
+	workers int
+	name    string
+	force   bool
+	dryRun  bool
 
 	issuer    string
 	account   string
@@ -78,6 +80,7 @@ is given.`,
 	f.StringVar(&o.otpType, "type", "totp", "manual entry: totp or hotp")
 	f.Uint64Var(&o.counter, "counter", 0, "manual entry: the counter of the next HOTP code")
 	f.BoolVar(&o.steam, "steam", false, "manual entry: a Steam Guard account (5-character codes)")
+	addWorkersFlag(cmd, &o.workers, account.DefaultWorkers)
 	return cmd
 }
 

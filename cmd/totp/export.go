@@ -25,11 +25,13 @@ import (
 type exportOptions struct {
 	*globalOptions
 
-	query  string
-	format string
-	qr     bool
-	qrDir  string
-	yes    bool
+	query string
+	// workers is how many secrets to read at once (--workers).
+	workers int
+	format  string
+	qr      bool
+	qrDir   string
+	yes     bool
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -72,6 +74,7 @@ files instead.`,
 	f.BoolVar(&o.qr, "qr", false, "draw each URI as a QR code on the terminal")
 	f.StringVar(&o.qrDir, "qr-dir", "", "write each URI as a QR code PNG file into this directory")
 	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation before printing secrets")
+	addWorkersFlag(cmd, &o.workers, account.DefaultWorkers)
 	return cmd
 }
 

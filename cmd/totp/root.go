@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/totp-cli/totp/internal/account"
 	"github.com/totp-cli/totp/internal/clipboard"
 	"github.com/totp-cli/totp/internal/iostreams"
 	"github.com/totp-cli/totp/internal/prompt"
@@ -42,10 +42,6 @@ type globalOptions struct {
 	tenant  string
 	// noTokenCache turns off the cache of Key Vault access tokens.
 	noTokenCache bool
-	// workers is how many secrets commands that read many read at once,
-	// and workersSet whether --workers was given.
-	workers    int
-	workersSet bool
 	// timeoutSet records that --timeout was given; localVault that the
 	// vault opened is a local file. See withTimeout.
 	timeoutSet bool
@@ -192,12 +188,13 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 				g.log = slog.New(slog.NewTextHandler(g.IO.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}
 			g.timeoutSet = cmd.Flags().Changed("timeout")
-			g.workersSet = cmd.Flags().Changed("workers")
 			if g.timeout <= 0 {
 				return usageErrorf("invalid --timeout %s: must be positive", g.timeout)
 			}
-			if g.workers < 1 || g.workers > 64 {
-				return usageErrorf("invalid --workers %d: use 1 to 64", g.workers)
+			if f := cmd.Flags().Lookup("workers"); f != nil && f.Changed {
+				if n, err := strconv.Atoi(f.Value.String()); err != nil || n < 1 || n > 64 {
+					return usageErrorf("invalid --workers %s: use 1 to 64", f.Value)
+				}
 			}
 			return nil
 		},
@@ -209,7 +206,6 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
 	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for Key Vault before giving up (default for a local vault file: 5m, to wait for other totp processes' writes)")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
-	flags.IntVar(&g.workers, "workers", account.DefaultWorkers, "how many secrets to read at once in export and batch add, and in watch (default there: 32)")
 	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")
 	flags.StringVar(&g.tenant, "tenant", "", "Microsoft Entra tenant ID of the Key Vault (default: $AZURE_TENANT_ID, then the config file, then the Azure CLI's)")
 
@@ -229,4 +225,10 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 		newClipboardClearCmd(g),
 	)
 	return root
+}
+
+// addWorkersFlag adds --workers, stored in workers, to a command that reads
+// many secrets. The root command checks its range.
+func addWorkersFlag(cmd *cobra.Command, workers *int, defaultWorkers int) {
+	cmd.Flags().IntVar(workers, "workers", defaultWorkers, "how many secrets to read at once, 1 to 64")
 }

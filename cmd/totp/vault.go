@@ -179,7 +179,7 @@ func (g *globalOptions) tokenCache(cfg *config.Config) (bool, error) {
 	}
 	on, err := keyvault.ParseTokenCache(s)
 	if err != nil {
-		return false, fmt.Errorf("invalid %s %q: use on or off", source, s)
+		return false, fmt.Errorf("invalid %s %q: use on or off (also accepted: true, false, 1, 0)", source, s)
 	}
 	return on, nil
 }

@@ -20,6 +20,8 @@ type watchOptions struct {
 	*globalOptions
 
 	filter string
+	// workers is how many secrets to read at once (--workers).
+	workers int
 }
 
 func newWatchCmd(g *globalOptions) *cobra.Command {
@@ -59,6 +61,7 @@ which prints each new code on its own line.`,
 			return o.run(cmd.Context())
 		},
 	}
+	addWorkersFlag(cmd, &o.workers, watchWorkers)
 	return cmd
 }
 
@@ -105,8 +108,7 @@ func (o *watchOptions) terminal() (in, out *os.File, err error) {
 		"in a script or a pipe, use 'totp code NAME --watch', which prints each new code on its own line")
 }
 
-// watchWorkers is how many secrets watch reads at once unless --workers is
-// given. It is higher than other commands' default because someone waits for
+// watchWorkers is how many secrets watch reads at once by default. It is higher than other commands' default because someone waits for
 // the board: 100 accounts take 4 rounds of reads instead of 13, which overlap
 // the 4 pages of the listing (see account.Store.ReadMatching). Over HTTP/2
 // the reads share one connection.
@@ -120,14 +122,10 @@ func (o *watchOptions) load(ctx context.Context, store *account.Store) ([]board.
 	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
 
-	workers := o.workers
-	if !o.workersSet {
-		workers = watchWorkers
-	}
 	if o.IO.ErrTTY {
 		fmt.Fprintf(o.IO.Err, "Reading accounts from %s…", store.Vault)
 	}
-	results, err := store.ReadMatching(ctx, o.filter, workers)
+	results, err := store.ReadMatching(ctx, o.filter, o.workers)
 	if o.IO.ErrTTY {
 		fmt.Fprint(o.IO.Err, "\r\x1b[K")
 	}

@@ -50,7 +50,7 @@ func onOff(v string) error {
 	case "on", "off", "true", "false", "1", "0":
 		return nil
 	}
-	return fmt.Errorf("%q is neither on nor off", v)
+	return fmt.Errorf("%q is neither on nor off (also accepted: true, false, 1, 0)", v)
 }
 
 func duration(v string) error {

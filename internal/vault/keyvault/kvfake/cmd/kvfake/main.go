@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,6 +34,9 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		stop()
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
 		fmt.Fprintln(os.Stderr, "kvfake:", err)
 		os.Exit(1)
 	}
@@ -49,6 +53,7 @@ type config struct {
 	accessPol bool
 	deny      string
 	envFile   string
+	azLog     string
 	verbose   bool
 }
 
@@ -56,6 +61,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	flags := flag.NewFlagSet("kvfake", flag.ContinueOnError)
 	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprint(stderr, `Usage: kvfake [flags]
+
+kvfake serves a fake Azure Key Vault on 127.0.0.1 over TLS until it is
+interrupted, writes a fake az that prints the token it accepts
+(`+kvfake.DefaultToken+`), and prints the environment to use on standard output,
+one KEY=VALUE line each: TOTP_VAULT, TOTP_ALLOW_CUSTOM_ENDPOINT,
+SSL_CERT_FILE and PATH with the fake az first. Secrets live in memory only,
+so a restart starts empty.
+
+Flags:
+`)
+		flags.PrintDefaults()
+	}
 	flags.StringVar(&c.azDir, "az-dir", "", "directory to write the fake az into (default: a new temporary directory)")
 	flags.StringVar(&c.azMode, "az", "ok", "fake az mode: ok, not-logged-in, expired, hang, fail or slow")
 	flags.DurationVar(&c.azDelay, "az-delay", 2*time.Second, "how long the fake az waits in slow mode")
@@ -65,12 +84,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	flags.BoolVar(&c.accessPol, "access-policy", false, "report denied operations as vault access policies do instead of RBAC")
 	flags.StringVar(&c.deny, "deny", "", "comma-separated operations to deny with 403: get, list, set, delete, recover, purge")
 	flags.StringVar(&c.envFile, "env", "", "also write the environment as export lines to this file")
+	flags.StringVar(&c.azLog, "az-log", "", "append one line to this file for each run of the fake az, with its arguments")
 	flags.BoolVar(&c.verbose, "v", false, "log every request on standard error")
 	if err := flags.Parse(args); err != nil {
 		return c, err
 	}
 	if flags.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q; kvfake takes only flags", flags.Arg(0))
+	}
+	if c.azLog != "" {
+		// The fake az runs in the caller's directory, not kvfake's.
+		abs, err := filepath.Abs(c.azLog)
+		if err != nil {
+			return c, fmt.Errorf("invalid -az-log %q: %w", c.azLog, err)
+		}
+		c.azLog = abs
 	}
 	return c, nil
 }
@@ -112,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer removeAzDir()
-	if _, err := kvfake.WriteAz(azDir, mode, kvfake.AzOptions{Delay: c.azDelay}); err != nil {
+	if _, err := kvfake.WriteAz(azDir, mode, kvfake.AzOptions{Delay: c.azDelay, LogFile: c.azLog}); err != nil {
 		return err
 	}
 
