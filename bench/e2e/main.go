@@ -145,7 +145,7 @@ func printReport(w io.Writer, c config, rows []row) {
 			fmt.Fprintf(w, "| %s | – | %s | – |\n", r.label, r.skipped)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %s | %s (%s–%s) | %.1f |\n",
+		fmt.Fprintf(w, "| %s | %s | %s (%s–%s) | %.2f |\n",
 			r.label, r.requests, ms(r.median), ms(r.min), ms(r.max), float64(r.median)/float64(base))
 	}
 }
