@@ -204,7 +204,7 @@ Exit status: 0 on success, 1 on failure, 2 for a usage error.`,
 
 	flags := root.PersistentFlags()
 	flags.StringVar(&g.vault, "vault", "", "Key Vault name or URL, or file:PATH for a local vault file (default: $TOTP_VAULT, then the config file, then the local vault)")
-	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for Key Vault before giving up (default for a local vault file: 5m, to wait for other totp processes' writes)")
+	flags.DurationVar(&g.timeout, "timeout", 30*time.Second, "how long to wait for Key Vault before giving up; for a local vault file, 5m unless given, to wait for other totp processes' writes")
 	flags.BoolVar(&g.verbose, "verbose", false, "print requests and other details on stderr (never a secret)")
 	flags.BoolVar(&g.noTokenCache, "no-token-cache", false, "do not reuse the Key Vault access token of an earlier run (see 'totp config' key token-cache)")
 	flags.StringVar(&g.tenant, "tenant", "", "Microsoft Entra tenant ID of the Key Vault (default: $AZURE_TENANT_ID, then the config file, then the Azure CLI's)")

@@ -108,10 +108,11 @@ func (o *watchOptions) terminal() (in, out *os.File, err error) {
 		"in a script or a pipe, use 'totp code NAME --watch', which prints each new code on its own line")
 }
 
-// watchWorkers is how many secrets watch reads at once by default. It is higher than other commands' default because someone waits for
-// the board: 100 accounts take 4 rounds of reads instead of 13, which overlap
-// the 4 pages of the listing (see account.Store.ReadMatching). Over HTTP/2
-// the reads share one connection.
+// watchWorkers is how many secrets watch reads at once by default. It is
+// higher than the other commands' default because someone waits for the
+// board: 100 accounts take 4 rounds of reads instead of 13, which overlap the
+// 4 pages of the listing (see account.Store.ReadMatching). Over HTTP/2 the
+// reads share one connection.
 const watchWorkers = 32
 
 // load lists the accounts that match the filter and reads their keys. A
