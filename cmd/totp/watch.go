@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -13,7 +12,6 @@ import (
 	"github.com/totp-cli/totp/internal/board"
 	"github.com/totp-cli/totp/internal/hint"
 	"github.com/totp-cli/totp/internal/totp"
-	"github.com/totp-cli/totp/internal/vault"
 )
 
 type watchOptions struct {
@@ -145,7 +143,8 @@ func (o *watchOptions) load(ctx context.Context, store *account.Store) ([]board.
 	var firstErr error
 	read, failed := 0, 0
 	for _, r := range results {
-		if r.Err != nil && errors.Is(r.Err, vault.ErrDisabled) && !r.Account.Enabled {
+		if !r.Account.Enabled {
+			// Listed as disabled, so not read.
 			entries = append(entries, board.Entry{Account: r.Account, Err: r.Err})
 			continue
 		}

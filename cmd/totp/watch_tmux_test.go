@@ -289,9 +289,12 @@ func TestWatchInTmux(t *testing.T) {
 	}
 
 	// End scrolls to the last account, the RFC 6238 one.
+	// Waiting for the selected row, not only the header, because tmux can
+	// show a frame that is still being drawn.
 	s.keys("End")
-	screen = s.waitFor(`showing 176–200`)
-	row := regexp.MustCompile(`› RFC6238\s+totp@example\.com\s+(\d{4} \d{4})\s+[█░]{10}\s+\d+s`).FindStringSubmatch(screen)
+	rfcRow := `› RFC6238\s+totp@example\.com\s+(\d{4} \d{4})\s+[█░]{10}\s+\d+s`
+	screen = s.waitFor(`(?s)showing 176–200.*` + rfcRow)
+	row := regexp.MustCompile(rfcRow).FindStringSubmatch(screen)
 	if row == nil {
 		t.Fatalf("no selected RFC6238 row with a code on the screen:\n%s", screen)
 	}
@@ -334,7 +337,7 @@ func TestWatchInTmux(t *testing.T) {
 	s.keys("Escape")
 	s.waitFor(`200 accounts · showing`)
 	s.run("resize-window", "-t", "watch", "-x", "50", "-y", "12")
-	screen = s.waitFor(`showing 194–200`)
+	screen = s.waitFor(`(?s)showing 194–200.*› RFC6238\s+totp@example\.com\s+\d{4} \d{4}\s+\d+s`)
 	for _, line := range strings.Split(screen, "\n") {
 		if n := utf8.RuneCountInString(line); n > 50 {
 			t.Errorf("line %q is %d characters wide in a 50-column window", line, n)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/totp-cli/totp/internal/totp"
+	"github.com/totp-cli/totp/internal/vault"
 	"github.com/totp-cli/totp/internal/vault/keyvault"
 )
 
@@ -48,15 +50,14 @@ type Result struct {
 // retry. A pause that would outlast ctx's deadline is not waited, and the
 // read keeps its throttling error.
 //
-// The Key Vault backend already does most of this for each request: azcore
+// The Key Vault backend already does most of this for each request. azcore
 // waits a 429's Retry-After before retrying that request, up to
-// keyvault.Options.MaxRetries times, and the backend's throttle gate holds
-// every other request of the same client for that time too, so the whole
-// pool pauses at the first 429. GetMany's own pause applies only once those
+// keyvault.Options.MaxRetries times. The backend's throttle gate holds every
+// other request of the same client for that time too, so the whole pool
+// pauses at the first 429. GetMany's own pause applies only once those
 // retries are spent (ErrThrottled), and to backends without such a gate.
 func (s *Store) GetMany(ctx context.Context, names []string, workers int) []Result {
-	r := manyReader{store: s, now: time.Now, sleep: sleep}
-	return r.getMany(ctx, names, workers)
+	return s.manyReader().getMany(ctx, names, workers)
 }
 
 // manyReader runs GetMany with its clock as a parameter, for tests.
@@ -66,31 +67,23 @@ type manyReader struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-func (r manyReader) getMany(ctx context.Context, names []string, workers int) []Result {
-	results := make([]Result, len(names))
-	if len(names) == 0 {
-		return results
-	}
-	if workers <= 0 {
-		workers = DefaultWorkers
-	}
-	workers = min(workers, len(names))
+// manyReader returns the reader of GetMany and ReadMatching, on the real
+// clock.
+func (s *Store) manyReader() manyReader {
+	return manyReader{store: s, now: time.Now, sleep: sleep}
+}
 
-	g := &pauseGate{now: r.now}
-	indexes := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range indexes {
-				results[i] = r.read(ctx, g, names[i])
-			}
-		})
+func (r manyReader) getMany(ctx context.Context, names []string, workers int) []Result {
+	p := newPool(r, workers)
+	for _, name := range names {
+		p.read(ctx, name)
 	}
-	for i := range names {
-		indexes <- i
+	p.wait()
+
+	results := make([]Result, len(names))
+	for i, name := range names {
+		results[i] = p.result(name)
 	}
-	close(indexes)
-	wg.Wait()
 	return results
 }
 
@@ -119,6 +112,73 @@ func (r manyReader) read(ctx context.Context, g *pauseGate, name string) Result 
 		}
 		g.pause(pause)
 	}
+}
+
+// pool reads accounts as their names become known, at most workers at a
+// time, each name once, and keeps the results by name. Its reads share one
+// pause when the vault throttles, as GetMany describes. GetMany gives it
+// every name at once, and ReadMatching one list page at a time.
+type pool struct {
+	r    manyReader
+	gate *pauseGate
+	// slots contains a token for each read in progress.
+	slots chan struct{}
+	wg    sync.WaitGroup
+
+	mu      sync.Mutex
+	results map[string]Result // by lower-case name; absent while reading
+	started map[string]bool
+}
+
+func newPool(r manyReader, workers int) *pool {
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	return &pool{
+		r:       r,
+		gate:    &pauseGate{now: r.now},
+		slots:   make(chan struct{}, workers),
+		results: map[string]Result{},
+		started: map[string]bool{},
+	}
+}
+
+// read starts reading name unless it was started before. It does not wait.
+func (p *pool) read(ctx context.Context, name string) {
+	key := strings.ToLower(name)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started[key] {
+		return
+	}
+	p.started[key] = true
+	p.wg.Go(func() {
+		var r Result
+		select {
+		case p.slots <- struct{}{}:
+			r = p.r.read(ctx, p.gate, name)
+			<-p.slots
+		case <-ctx.Done():
+			r = Result{Account: Account{Name: name}, Err: fmt.Errorf("reading account %q from %s: %w", name, p.r.store.Vault, ctx.Err())}
+		}
+		p.mu.Lock()
+		p.results[key] = r
+		p.mu.Unlock()
+	})
+}
+
+// wait returns when every read started so far has ended.
+func (p *pool) wait() { p.wg.Wait() }
+
+// result returns the result of reading name, after wait.
+func (p *pool) result(name string) Result {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r, ok := p.results[strings.ToLower(name)]
+	if !ok {
+		return Result{Account: Account{Name: name}, Err: fmt.Errorf("account %q in %s: %w", name, p.r.store.Vault, vault.ErrNotFound)}
+	}
+	return r
 }
 
 // pauseGate holds every worker of one GetMany until a shared time.

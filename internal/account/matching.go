@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/totp-cli/totp/internal/vault"
 )
@@ -28,7 +25,7 @@ import (
 func (s *Store) ReadMatching(ctx context.Context, filter string, workers int) ([]Result, error) {
 	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := newPool(manyReader{store: s, now: time.Now, sleep: sleep}, workers)
+	p := newPool(s.manyReader(), workers)
 	for _, name := range s.cachedMatches(filter) {
 		p.read(readCtx, name)
 	}
@@ -96,70 +93,4 @@ func (s *Store) cachedMatches(filter string) []string {
 		}
 	}
 	return names
-}
-
-// pool reads accounts as their names become known, at most workers at a
-// time, each name once, and keeps the results by name. Its workers share
-// one pause when the vault throttles, as GetMany's do.
-type pool struct {
-	r    manyReader
-	gate *pauseGate
-	// slots contains a token for each read in progress.
-	slots chan struct{}
-	wg    sync.WaitGroup
-
-	mu      sync.Mutex
-	results map[string]Result // by lower-case name; absent while reading
-	started map[string]bool
-}
-
-func newPool(r manyReader, workers int) *pool {
-	if workers <= 0 {
-		workers = DefaultWorkers
-	}
-	return &pool{
-		r:       r,
-		gate:    &pauseGate{now: r.now},
-		slots:   make(chan struct{}, workers),
-		results: map[string]Result{},
-		started: map[string]bool{},
-	}
-}
-
-// read starts reading name unless it was started before. It does not wait.
-func (p *pool) read(ctx context.Context, name string) {
-	key := strings.ToLower(name)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.started[key] {
-		return
-	}
-	p.started[key] = true
-	p.wg.Go(func() {
-		var r Result
-		select {
-		case p.slots <- struct{}{}:
-			r = p.r.read(ctx, p.gate, name)
-			<-p.slots
-		case <-ctx.Done():
-			r = Result{Account: Account{Name: name}, Err: fmt.Errorf("reading account %q from %s: %w", name, p.r.store.Vault, ctx.Err())}
-		}
-		p.mu.Lock()
-		p.results[key] = r
-		p.mu.Unlock()
-	})
-}
-
-// wait returns when every read started so far has ended.
-func (p *pool) wait() { p.wg.Wait() }
-
-// result returns the result of reading name, after wait.
-func (p *pool) result(name string) Result {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	r, ok := p.results[strings.ToLower(name)]
-	if !ok {
-		return Result{Account: Account{Name: name}, Err: fmt.Errorf("account %q in %s: %w", name, p.r.store.Vault, vault.ErrNotFound)}
-	}
-	return r
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -17,16 +18,15 @@ import (
 // the vault's tenant and token scope from the 401 challenge returned for an
 // unauthenticated request, and until it has one, every request it sends is
 // unauthenticated. Without the gate, 8 parallel reads from a new client cost
-// 8 challenge round trips; with it they cost one, and the other reads start
-// as soon as the first request carries a token.
+// 8 challenge round trips. With it they cost one, because the other reads
+// wait until the first request carries a token.
 //
 // Its wait method is a per-call policy, so waiting requests have not reached
 // the SDK's challenge policy yet; its observe method is a per-retry policy,
 // placed after the challenge policy, which sees the first request carry a
 // token.
 type challengeGate struct {
-	mu      sync.Mutex
-	started bool
+	started atomic.Bool
 	ready   chan struct{}
 	once    sync.Once
 }
@@ -43,11 +43,7 @@ func (g *challengeGate) open() { g.once.Do(func() { close(g.ready) }) }
 // others: they then fail, or succeed, on their own.
 func (g *challengeGate) wait() policy.Policy {
 	return policyFunc(func(req *policy.Request) (*http.Response, error) {
-		g.mu.Lock()
-		first := !g.started
-		g.started = true
-		g.mu.Unlock()
-		if first {
+		if g.started.CompareAndSwap(false, true) {
 			defer g.open()
 			return req.Next()
 		}
@@ -73,8 +69,8 @@ func (g *challengeGate) observe() policy.Policy {
 
 // throttleGate pauses every request of the client when one of them is
 // throttled. azcore's retry policy already waits a 429's Retry-After before
-// it retries that one request; the gate makes the client's other requests
-// wait for the same time instead of each being throttled in turn.
+// it retries that one request. The gate makes the client's other requests
+// wait for the same time, so they are not each throttled in turn.
 //
 // A pause longer than maxWait, or one that would end after the request's
 // deadline, is not waited: the request goes at once and gets its own answer,

@@ -48,7 +48,7 @@ func TestParallelReadsShareOneChallenge(t *testing.T) {
 	}
 }
 
-func TestFailedFirstRequestReleasesTheOthers(t *testing.T) {
+func TestChallengeGateFailureReleasesOthers(t *testing.T) {
 	f := newFixture(t, fixtureConfig{az: kvfake.AzNotLoggedIn})
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
@@ -111,14 +111,14 @@ func TestThrottlePausesTheWholeClient(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	gap := sent["/secrets/second 200"].Sub(sent["/secrets/first 429"])
-	// The server answers after it records, so the lower bound holds however
+	// The server responds after it records, so the lower bound holds however
 	// slow the machine is.
 	if gap < 900*time.Millisecond {
 		t.Errorf("the second read reached the vault %s after the first was throttled with Retry-After: 1, want it held about 1s", gap)
 	}
 }
 
-func TestThrottlePauseBeyondMaxWaitIsNotWaited(t *testing.T) {
+func TestThrottleLongPauseNotWaited(t *testing.T) {
 	f := newFixture(t, fixtureConfig{})
 	f.srv.Seed("second", accountValue, "", nil)
 	f.srv.Inject(kvfake.Fault{Method: http.MethodGet, PathPrefix: "/secrets/first", Status: http.StatusTooManyRequests, RetryAfter: "3600", Times: 1})

@@ -92,6 +92,32 @@ func newAcceptedToken(token string) *acceptedToken {
 func (a *acceptedToken) set(token string)         { a.v.Store(token) }
 func (a *acceptedToken) accept(token string) bool { return token == a.v.Load().(string) }
 
+// revocableFixture is a cache fixture whose server accepts token-1, the
+// token that its az prints, until revoke.
+type revocableFixture struct {
+	*cacheFixture
+	accepted *acceptedToken
+}
+
+func newRevocableFixture(t *testing.T, opts Options) revocableFixture {
+	t.Helper()
+	accepted := newAcceptedToken("token-1")
+	f := newCacheFixture(t, fixtureConfig{
+		server: kvfake.Options{AcceptToken: accepted.accept},
+		azOpts: kvfake.AzOptions{Token: "token-1"},
+		opts:   opts,
+	})
+	return revocableFixture{cacheFixture: f, accepted: accepted}
+}
+
+// revoke makes the server reject token-1 and accept only token-2, which az
+// prints from now on, as when a token is revoked.
+func (f revocableFixture) revoke(t *testing.T) {
+	t.Helper()
+	f.accepted.set("token-2")
+	f.rewriteAz(t, kvfake.AzOK, kvfake.AzOptions{Token: "token-2"})
+}
+
 func mustGetAccount(t *testing.T, v *Vault) {
 	t.Helper()
 	s, err := v.Get(ctx, "github-alice")
@@ -215,16 +241,11 @@ func TestTokenCacheExpiredRunsAz(t *testing.T) {
 }
 
 func TestTokenCacheRevokedInNewProcess(t *testing.T) {
-	accepted := newAcceptedToken("token-1")
-	f := newCacheFixture(t, fixtureConfig{
-		server: kvfake.Options{AcceptToken: accepted.accept},
-		azOpts: kvfake.AzOptions{Token: "token-1"},
-	})
+	f := newRevocableFixture(t, Options{})
 	f.srv.Seed("github-alice", accountValue, "", nil)
 	mustGetAccount(t, f.v)
 
-	accepted.set("token-2")
-	f.rewriteAz(t, kvfake.AzOK, kvfake.AzOptions{Token: "token-2"})
+	f.revoke(t)
 	f.srv.ResetRequests()
 	mustGetAccount(t, f.process(t))
 
@@ -242,18 +263,13 @@ func TestTokenCacheRevokedInNewProcess(t *testing.T) {
 }
 
 func TestTokenCacheRevokedSetRetriesBody(t *testing.T) {
-	accepted := newAcceptedToken("token-1")
-	f := newCacheFixture(t, fixtureConfig{
-		server: kvfake.Options{AcceptToken: accepted.accept},
-		azOpts: kvfake.AzOptions{Token: "token-1"},
-	})
+	f := newRevocableFixture(t, Options{})
 	f.srv.Seed("other", "value", "", nil)
 	if _, err := f.v.Get(ctx, "other"); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
 
-	accepted.set("token-2")
-	f.rewriteAz(t, kvfake.AzOK, kvfake.AzOptions{Token: "token-2"})
+	f.revoke(t)
 	tags := map[string]string{"issuer": "GitHub"}
 	_, err := f.process(t).Set(ctx, vault.Secret{Properties: vault.Properties{Name: "github-alice", ContentType: "application/x-totp", Tags: tags}, Value: accountValue})
 	if err != nil {
@@ -273,16 +289,11 @@ func TestTokenCacheRevokedSetRetriesBody(t *testing.T) {
 }
 
 func TestTokenCacheRevokedInSameProcess(t *testing.T) {
-	accepted := newAcceptedToken("token-1")
-	f := newCacheFixture(t, fixtureConfig{
-		server: kvfake.Options{AcceptToken: accepted.accept},
-		azOpts: kvfake.AzOptions{Token: "token-1"},
-	})
+	f := newRevocableFixture(t, Options{})
 	f.srv.Seed("github-alice", accountValue, "", nil)
 	mustGetAccount(t, f.v)
 
-	accepted.set("token-2")
-	f.rewriteAz(t, kvfake.AzOK, kvfake.AzOptions{Token: "token-2"})
+	f.revoke(t)
 	f.srv.ResetRequests()
 	mustGetAccount(t, f.v)
 
@@ -460,16 +471,10 @@ func TestTokenCacheTenantOption(t *testing.T) {
 func TestTokenCacheNeverLogsToken(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	accepted := newAcceptedToken("token-1")
-	f := newCacheFixture(t, fixtureConfig{
-		server: kvfake.Options{AcceptToken: accepted.accept},
-		azOpts: kvfake.AzOptions{Token: "token-1"},
-		opts:   Options{Logger: logger},
-	})
+	f := newRevocableFixture(t, Options{Logger: logger})
 	f.srv.Seed("github-alice", accountValue, "", nil)
 	mustGetAccount(t, f.v)
-	accepted.set("token-2")
-	f.rewriteAz(t, kvfake.AzOK, kvfake.AzOptions{Token: "token-2"})
+	f.revoke(t)
 	mustGetAccount(t, f.process(t))
 
 	logged := buf.String()

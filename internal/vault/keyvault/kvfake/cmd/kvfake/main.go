@@ -93,7 +93,8 @@ Flags:
 		return c, fmt.Errorf("unexpected argument %q; kvfake takes only flags", flags.Arg(0))
 	}
 	if c.azLog != "" {
-		// The fake az runs in the caller's directory, not kvfake's.
+		// The fake az runs in the working directory of the program that calls
+		// it, so a relative path would name another file.
 		abs, err := filepath.Abs(c.azLog)
 		if err != nil {
 			return c, fmt.Errorf("invalid -az-log %q: %w", c.azLog, err)
